@@ -1,0 +1,5 @@
+"""Allow ``python -m carbontui``."""
+
+from carbontui.cli import main
+
+raise SystemExit(main())
