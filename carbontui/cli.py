@@ -1,24 +1,63 @@
-"""Command-line entry point: the dashboard, headless subcommands and the sandbox."""
+"""Command-line entry point: the dashboard, headless subcommands and the sandbox.
+
+Exit codes: 0 ok, 1 an API error (message on stderr), 2 a usage or config error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 
+from carbontui import __version__
+
+EXIT_OK, EXIT_API, EXIT_USAGE = 0, 1, 2
+
+
+def _common_options() -> argparse.ArgumentParser:
+    # SUPPRESS keeps a flag given before the subcommand from being reset by the subparser's
+    # default, so `--profile` works on either side of the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--profile", "-p", default=argparse.SUPPRESS, help="profile to use")
+    common.add_argument(
+        "--config", "-c", default=argparse.SUPPRESS, metavar="PATH", help="config.toml to read"
+    )
+    common.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="block create and revoke",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="JSON output"
+    )
+    return common
+
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (global flags work before or after the subcommand)."""
+    """The full argument parser."""
+    from carbontui.commands import config_cmd, installations, keys, tokens
+    from carbontui.sandbox.cli import add_arguments as add_sandbox_arguments
+
+    common = _common_options()
     parser = argparse.ArgumentParser(
         prog="carbontui",
-        description="Terminal dashboard for Carbonext B2B and CarbonRegistry credentials.",
+        parents=[common],
+        description="Terminal dashboard for Carbonext B2B and CarbonRegistry credentials. "
+        "With no command, opens the dashboard.",
     )
-    parser.add_argument("--demo", action="store_true", help="open the dashboard on a built-in sandbox")
+    parser.add_argument("--version", action="version", version=f"carbontui {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the dashboard on a built-in sandbox"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    tokens.add_parsers(sub, common)
+    keys.add_parsers(sub, common)
+    installations.add_parsers(sub, common)
+    config_cmd.add_parsers(sub, common)
     sandbox = sub.add_parser("sandbox", help="serve a local emulator of both platforms")
-    from carbontui.sandbox.cli import add_arguments
-
-    add_arguments(sandbox)
+    add_sandbox_arguments(sandbox)
     return parser
 
 
@@ -26,9 +65,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not hasattr(args, "json"):
+        args.json = False
     if args.command == "sandbox":
         from carbontui.sandbox.cli import run
 
         return run(args)
-    print("carbontui: the dashboard is not built yet; try `carbontui sandbox`.", file=sys.stderr)
-    return 2
+    if args.command is None:
+        from carbontui.launch import run_dashboard
+
+        return run_dashboard(args)
+    return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a headless subcommand, mapping every expected failure to a message and exit code."""
+    from carbontui.commands.context import CommandContext, UsageError
+    from carbontui.config import ConfigError
+    from carbontui.errors import ApiError, CarbontuiError
+
+    try:
+        return asyncio.run(args.handler(CommandContext(args)))
+    except (ConfigError, UsageError) as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except ApiError as exc:
+        _error(str(exc))
+        return EXIT_API
+    except CarbontuiError as exc:  # read-only refusals, unusable keys
+        _error(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"carbontui: error: {message}\n")

@@ -1,0 +1,152 @@
+"""Typed async client for the Carbonext B2B API (API keys and userinfo)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import httpx
+
+from carbontui.api.models import (
+    Application,
+    ApplicationPage,
+    ApplicationSummary,
+    CreatedApplication,
+    UserInfo,
+)
+from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages
+from carbontui.auth.bearer import CachedBearerAuth
+from carbontui.auth.cache import TokenCache
+from carbontui.auth.carbonext import CarbonextTokenSource
+from carbontui.auth.token import Token, TokenKey
+from carbontui.decoding import decode
+from carbontui.transport import RetryPolicy, send
+
+CLIENT_ID_PREFIX = "cbx_b2b_"
+APPLICATIONS = "/v1/customers/applications"
+SERVICE = "carbonext"
+
+
+def strip_prefix(client_id: str) -> str:
+    """The platform always adds ``cbx_b2b_``; sending it too would double it."""
+    return (
+        client_id[len(CLIENT_ID_PREFIX) :] if client_id.startswith(CLIENT_ID_PREFIX) else client_id
+    )
+
+
+def preview_client_id(client_id: str) -> str:
+    """The clientId the platform will assign for what the user typed."""
+    return CLIENT_ID_PREFIX + strip_prefix(client_id.strip())
+
+
+class CarbonextClient:
+    """API keys (list, get, create), userinfo and the profile's own access token."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        profile: str,
+        client_id: str,
+        tokens: CarbonextTokenSource,
+        cache: TokenCache,
+        userinfo_url: str | None,
+        retry: RetryPolicy,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
+        self._http = http
+        self._tokens = tokens
+        self._cache = cache
+        self._retry = retry
+        self.userinfo_url = userinfo_url
+        self.concurrency = concurrency
+        self.token_key = TokenKey(profile, SERVICE, client_id)
+        self._auth = CachedBearerAuth(cache, self.token_key, tokens.fetch)
+
+    async def token(self, *, force: bool = False) -> Token:
+        """The profile's access token (refreshed ahead of expiry; ``force`` renews now)."""
+        return await self._cache.get(self.token_key, self._tokens.fetch, force=force)
+
+    async def list_page(self, page: int = 1, page_size: int = 100) -> ApplicationPage:
+        """One page of API keys. Pages are numbered from 1 (the doc's ``pageIndex: 1``)."""
+        response = await self._get(APPLICATIONS, params={"page": page, "page-size": page_size})
+        return decode(response.content, ApplicationPage, endpoint=f"GET {APPLICATIONS}")
+
+    async def list_all(
+        self, *, page_size: int = 100, on_progress: Progress | None = None
+    ) -> list[ApplicationSummary]:
+        """Every API key: the first page, then the rest concurrently (bounded)."""
+        first = await self.list_page(1, page_size)
+        loaded = len(first.items)
+        total = max(first.total_count, loaded)
+        if on_progress is not None:
+            on_progress(loaded, total)
+
+        def progressed(_: int, page: ApplicationPage) -> None:
+            nonlocal loaded
+            loaded += len(page.items)
+            if on_progress is not None:
+                on_progress(loaded, total)
+
+        rest = await gather_pages(
+            lambda n: self.list_page(n, page_size),
+            range(2, first.total_pages + 1),
+            concurrency=self.concurrency,
+            on_page=progressed,
+        )
+        return _unique(first.items, *(page.items for page in rest))
+
+    async def get(self, application_id: str) -> Application:
+        """One API key with its full permission objects."""
+        path = f"{APPLICATIONS}/{application_id}"
+        response = await self._get(path, endpoint=f"GET {APPLICATIONS}/{{id}}")
+        return decode(response.content, Application, endpoint=f"GET {APPLICATIONS}/{{id}}")
+
+    async def create(
+        self, client_id: str, display_name: str, permission_ids: Iterable[str]
+    ) -> CreatedApplication:
+        """Create an API key. Sent exactly once: never retried, whatever happens."""
+        body = {
+            "clientId": strip_prefix(client_id.strip()),
+            "displayName": display_name,
+            "permissions": [{"id": pid} for pid in permission_ids],
+        }
+        response = await send(
+            self._http,
+            "POST",
+            APPLICATIONS,
+            idempotent=False,
+            retry=self._retry,
+            json=body,
+            auth=self._auth,
+        )
+        return decode(response.content, CreatedApplication, endpoint=f"POST {APPLICATIONS}")
+
+    async def userinfo(self) -> UserInfo:
+        """Who this key is (customer, legal name, tax id, permissions)."""
+        if not self.userinfo_url:
+            raise LookupError("this profile has no userinfo endpoint")
+        response = await self._get(self.userinfo_url, endpoint="GET userinfo")
+        return decode(response.content, UserInfo, endpoint="GET userinfo")
+
+    async def _get(
+        self, url: str, *, endpoint: str | None = None, **kwargs: object
+    ) -> httpx.Response:
+        return await send(
+            self._http,
+            "GET",
+            url,
+            idempotent=True,
+            retry=self._retry,
+            endpoint=endpoint,
+            auth=self._auth,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+def _unique(*chunks: Iterable[ApplicationSummary]) -> list[ApplicationSummary]:
+    # Rows may shift between pages while we read them; keep the first sighting of each id.
+    seen: dict[str, ApplicationSummary] = {}
+    for chunk in chunks:
+        for item in chunk:
+            seen.setdefault(item.id, item)
+    return list(seen.values())

@@ -1,0 +1,113 @@
+"""Everything a profile needs to talk to its services: one HTTP client per service, shared."""
+
+from __future__ import annotations
+
+import httpx
+
+from carbontui import __version__
+from carbontui.api.carbonext import CarbonextClient
+from carbontui.api.registry import RegistryClient
+from carbontui.auth.app_jwt import AppJwtSigner
+from carbontui.auth.cache import TokenCache
+from carbontui.auth.carbonext import CarbonextTokenSource
+from carbontui.auth.registry import RegistryAuth
+from carbontui.clock import Clock, system_clock
+from carbontui.config import Profile
+from carbontui.transport import RetryPolicy
+
+USER_AGENT = f"carbontui/{__version__} (+python-httpx/{httpx.__version__})"
+API_VERSION_HEADER = "x-icr-api-version"
+
+
+class ProfileSession:
+    """The clients of one profile. Build once per profile; close on switch or exit.
+
+    Secrets are resolved here, so a missing env var or failing secret command surfaces as a
+    ``ConfigError`` before any request is made.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        cache: TokenCache,
+        clock: Clock = system_clock,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.profile = profile
+        self.cache = cache
+        self.clock = clock
+        self.retry = retry or RetryPolicy()
+        self._transport = transport
+        self._clients: list[httpx.AsyncClient] = []
+        self.carbonext = self._build_carbonext() if profile.carbonext else None
+        self.registry = self._build_registry() if profile.registry else None
+
+    def __repr__(self) -> str:
+        return f"ProfileSession(profile={self.profile.name!r})"
+
+    def _http(self, base_url: str, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+        verify: str | bool = str(self.profile.ca_bundle) if self.profile.ca_bundle else True
+        timeout = httpx.Timeout(self.profile.timeout, connect=min(5.0, self.profile.timeout))
+        client = httpx.AsyncClient(
+            base_url=base_url,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+            timeout=timeout,
+            verify=verify,
+            transport=self._transport,
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        )
+        self._clients.append(client)
+        return client
+
+    def _build_carbonext(self) -> CarbonextClient:
+        settings = self.profile.carbonext
+        assert settings is not None
+        http = self._http(settings.api_url)
+        tokens = CarbonextTokenSource(
+            http,
+            token_url=settings.token_url,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret.resolve().reveal(),
+            scope=settings.scope,
+            basic_auth=settings.token_auth == "client_secret_basic",
+            clock=self.clock,
+            retry=self.retry,
+        )
+        return CarbonextClient(
+            http,
+            profile=self.profile.name,
+            client_id=settings.client_id,
+            tokens=tokens,
+            cache=self.cache,
+            userinfo_url=settings.userinfo_url,
+            retry=self.retry,
+        )
+
+    def _build_registry(self) -> RegistryClient:
+        settings = self.profile.registry
+        assert settings is not None
+        http = self._http(settings.api_url, {API_VERSION_HEADER: settings.api_version})
+        signer = AppJwtSigner(settings.app_id, settings.load_private_key().reveal(), self.clock)
+        auth = RegistryAuth(
+            http,
+            profile=self.profile.name,
+            signer=signer,
+            cache=self.cache,
+            clock=self.clock,
+            retry=self.retry,
+        )
+        return RegistryClient(http, auth=auth, retry=self.retry)
+
+    async def aclose(self) -> None:
+        """Close every HTTP client of this profile."""
+        for client in self._clients:
+            await client.aclose()
+        self._clients.clear()
+
+    async def __aenter__(self) -> ProfileSession:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

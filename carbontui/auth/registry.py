@@ -1,0 +1,171 @@
+"""CarbonRegistry tokens: the app JWT, the app access token and installation access tokens."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+import httpx
+import msgspec
+
+from carbontui.auth.app_jwt import AppJwtSigner
+from carbontui.auth.bearer import CachedBearerAuth
+from carbontui.auth.cache import Fetcher, TokenCache
+from carbontui.auth.token import Token, TokenKey, TokenKind
+from carbontui.clock import Clock
+from carbontui.decoding import decode
+from carbontui.errors import ApiError, AuthError
+from carbontui.transport import RetryPolicy, send
+
+SERVICE = "registry"
+
+
+class AccessTokenPayload(msgspec.Struct, frozen=True, rename="camel"):
+    """Body of ``POST /app/accessTokens`` and ``POST /app/installations/{id}/accessTokens``."""
+
+    token: str
+    expires_at: str
+    id: str | None = None
+    created_at: str | None = None
+    is_active: bool = True
+    permissions: dict[str, str] = msgspec.field(default_factory=dict)
+    app_id: str | None = None
+    installation_id: str | None = None
+    organization_id: str | None = None
+
+    def __repr__(self) -> str:
+        return f"AccessTokenPayload(id={self.id!r}, expires_at={self.expires_at!r})"
+
+
+def parse_timestamp(value: str, *, endpoint: str, field: str) -> float:
+    """ISO-8601 (``Z`` or offset) to epoch seconds."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise ApiError(
+            f"`{field}` is not an ISO-8601 time: {value!r}", endpoint=endpoint, field=field
+        ) from None
+
+
+class RegistryAuth:
+    """Mints and caches the three kinds of Registry credential for one app of one profile."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        profile: str,
+        signer: AppJwtSigner,
+        cache: TokenCache,
+        clock: Clock,
+        retry: RetryPolicy,
+    ) -> None:
+        self._http = http
+        self._profile = profile
+        self.signer = signer
+        self._cache = cache
+        self._clock = clock
+        self._retry = retry
+
+    def key(self, installation: str) -> TokenKey:
+        """Cache key for the JWT ("jwt"), the app token ("app") or an installation id."""
+        return TokenKey(self._profile, SERVICE, self.signer.app_id, installation)
+
+    @functools.cached_property
+    def jwt_auth(self) -> CachedBearerAuth:
+        """Auth for endpoints that take the app JWT; re-signs once after a skew rejection."""
+        return CachedBearerAuth(
+            self._cache, self.key("jwt"), self.signer.sign_async, self.signer.learn_skew
+        )
+
+    def app_token_auth(self) -> CachedBearerAuth:
+        """Auth carrying the app access token."""
+        return CachedBearerAuth(self._cache, self.key("app"), self.fetch_app_token)
+
+    def installation_auth(self, installation_id: str) -> CachedBearerAuth:
+        """Auth carrying an installation access token (minted on first use)."""
+        return CachedBearerAuth(
+            self._cache, self.key(installation_id), self.installation_fetcher(installation_id)
+        )
+
+    async def app_token(self, *, force: bool = False) -> Token:
+        """The cached app access token, minted when missing or about to expire."""
+        return await self._cache.get(self.key("app"), self.fetch_app_token, force=force)
+
+    async def installation_token(self, installation_id: str, *, force: bool = False) -> Token:
+        """The cached installation token, minted when missing or about to expire."""
+        return await self._cache.get(
+            self.key(installation_id), self.installation_fetcher(installation_id), force=force
+        )
+
+    async def fetch_app_token(self, previous: Token | None = None) -> Token:
+        """``POST /app/accessTokens``."""
+        return await self._mint("/app/accessTokens", TokenKind.REGISTRY_APP)
+
+    def installation_fetcher(self, installation_id: str) -> Fetcher:
+        """A fetcher that mints a token for one installation."""
+        path = f"/app/installations/{installation_id}/accessTokens"
+
+        async def fetch(previous: Token | None = None) -> Token:
+            return await self._mint(path, TokenKind.REGISTRY_INSTALLATION)
+
+        return fetch
+
+    async def _mint(self, path: str, kind: TokenKind) -> Token:
+        endpoint = (
+            f"POST {path}"
+            if kind is TokenKind.REGISTRY_APP
+            else "POST /app/installations/{id}/accessTokens"
+        )
+        response = await send(
+            self._http,
+            "POST",
+            path,
+            idempotent=True,
+            retry=self._retry,
+            endpoint=endpoint,
+            error_class=AuthError,
+            auth=self.jwt_auth,
+        )
+        issued = self._clock()
+        payload = decode(response.content, AccessTokenPayload, endpoint=endpoint)
+        expires = parse_timestamp(payload.expires_at, endpoint=endpoint, field="expiresAt")
+        return Token(
+            value=payload.token,
+            kind=kind,
+            issued_at=issued,
+            # Server times are on the server's clock; shift them onto ours.
+            expires_at=expires - self.signer.offset,
+            permissions=dict(payload.permissions),
+            installation_id=payload.installation_id,
+            organization_id=payload.organization_id,
+        )
+
+    async def revoke(self, installation_id: str) -> bool:
+        """``DELETE /app/installations/token`` with the installation's token, then forget it.
+
+        Never retried automatically. With no cached token there is nothing to revoke.
+        """
+        key = self.key(installation_id)
+        token = self._cache.peek(key)
+        if token is None:
+            return False
+        endpoint = "DELETE /app/installations/token"
+        try:
+            response = await send(
+                self._http,
+                "DELETE",
+                "/app/installations/token",
+                idempotent=False,
+                retry=self._retry,
+                endpoint=endpoint,
+                headers={"Authorization": f"Bearer {token.value}"},
+            )
+        except ApiError as exc:
+            if exc.status == 401:
+                # Already invalid on the server: the outcome the user wanted.
+                self._cache.invalidate(key)
+                return True
+            raise
+        self._cache.invalidate(key)
+        return response.content.strip() in (b"true", b"")

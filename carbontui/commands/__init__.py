@@ -1,0 +1,1 @@
+"""Headless subcommands for scripts: one module per command group."""

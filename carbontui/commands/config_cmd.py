@@ -1,0 +1,101 @@
+"""``carbontui config path|check|init|profiles``."""
+
+from __future__ import annotations
+
+import argparse
+
+from carbontui.commands.context import CommandContext
+from carbontui.commands.output import print_json, print_table, warn
+from carbontui.config import resolve_config_path, write_starter_config
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Register ``config`` and its subcommands."""
+    cfg = sub.add_parser("config", parents=[common], help="where the config is, and is it valid")
+    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    cfg_sub.add_parser("path", parents=[common], help="print the config file path").set_defaults(
+        handler=run_path
+    )
+    cfg_sub.add_parser(
+        "check", parents=[common], help="validate the config and resolve the profile's secrets"
+    ).set_defaults(handler=run_check)
+    cfg_sub.add_parser("init", parents=[common], help="write a starter config.toml").set_defaults(
+        handler=run_init
+    )
+    cfg_sub.add_parser("profiles", parents=[common], help="list profiles").set_defaults(
+        handler=run_profiles
+    )
+
+
+async def run_path(ctx: CommandContext) -> int:
+    """The config path that would be used (it need not exist)."""
+    print(resolve_config_path(getattr(ctx.args, "config", None), ctx.env))
+    return 0
+
+
+async def run_check(ctx: CommandContext) -> int:
+    """Load and validate; resolve the selected profile's secrets and key without printing them."""
+    config = ctx.config
+    profile = ctx.profile
+    if profile.carbonext is not None:
+        profile.carbonext.client_secret.resolve()
+    if profile.registry is not None:
+        profile.registry.load_private_key()
+    if ctx.args.json:
+        print_json(
+            {
+                "path": str(config.path),
+                "profile": profile.name,
+                "ok": True,
+                "warnings": list(config.warnings),
+            }
+        )
+    else:
+        print(f"{config.path}: ok ({len(config.profiles)} profiles; '{profile.name}' resolves)")
+    return 0
+
+
+async def run_init(ctx: CommandContext) -> int:
+    """Write a commented starter config; never overwrites."""
+    path = resolve_config_path(getattr(ctx.args, "config", None), ctx.env)
+    write_starter_config(path)
+    warn(f"wrote {path}; edit it, then run `carbontui config check`")
+    return 0
+
+
+async def run_profiles(ctx: CommandContext) -> int:
+    """Every profile with its environment and services; the default is marked."""
+    config = ctx.config
+    rows = []
+    for name, p in config.profiles.items():
+        services = [s for s in ("carbonext", "registry") if getattr(p, s) is not None]
+        rows.append(
+            {
+                "name": name,
+                "default": name == config.default_profile,
+                "environment": p.environment,
+                "readOnly": p.read_only,
+                "services": services,
+                "carbonextApi": p.carbonext.api_url if p.carbonext else None,
+                "registryApi": p.registry.api_url if p.registry else None,
+            }
+        )
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    print_table(
+        ["", "PROFILE", "ENV", "READ-ONLY", "SERVICES", "CARBONEXT API", "REGISTRY API"],
+        [
+            (
+                "*" if r["default"] else "",
+                r["name"],
+                r["environment"],
+                r["readOnly"],
+                r["services"],
+                r["carbonextApi"],
+                r["registryApi"],
+            )
+            for r in rows
+        ],
+    )
+    return 0

@@ -1,0 +1,140 @@
+"""``carbontui keys list|show|create``: Carbonext API keys."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from carbontui.api.carbonext import CarbonextClient, preview_client_id
+from carbontui.commands.context import CommandContext, require_service
+from carbontui.commands.output import print_fields, print_json, print_table, warn
+from carbontui.config import CredentialsStore
+from carbontui.errors import NetworkError
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Register ``keys`` and its subcommands."""
+    keys = sub.add_parser("keys", parents=[common], help="Carbonext API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    listing = keys_sub.add_parser("list", parents=[common], help="every API key")
+    listing.add_argument(
+        "--filter", metavar="TEXT", help="only keys whose id or name contains TEXT"
+    )
+    listing.set_defaults(handler=run_list)
+    show = keys_sub.add_parser("show", parents=[common], help="one key with its permissions")
+    show.add_argument("id")
+    show.set_defaults(handler=run_show)
+    create = keys_sub.add_parser(
+        "create", parents=[common], help="create a key (secret shown once)"
+    )
+    create.add_argument("--client-id", required=True, help="the platform prefixes it with cbx_b2b_")
+    create.add_argument("--display-name", required=True)
+    create.add_argument(
+        "--permission", action="append", default=[], metavar="ID", help="repeat for each"
+    )
+    create.add_argument(
+        "--save-profile",
+        metavar="NAME",
+        help="save the new key to credentials.toml as profile NAME",
+    )
+    create.add_argument("--confirm", metavar="PROFILE", help="confirm a create on a prod profile")
+    create.set_defaults(handler=run_create)
+
+
+async def run_list(ctx: CommandContext) -> int:
+    """All keys, across every page."""
+    async with ctx.session() as session:
+        require_service(session, "carbonext")
+        assert session.carbonext is not None
+        keys = await session.carbonext.list_all()
+    needle = (ctx.args.filter or "").lower()
+    if needle:
+        keys = [
+            k
+            for k in keys
+            if needle in k.client_id.lower() or needle in (k.display_name or "").lower()
+        ]
+    if ctx.args.json:
+        print_json(keys)
+    else:
+        print_table(
+            ["CLIENT ID", "DISPLAY NAME", "ID"], [(k.client_id, k.display_name, k.id) for k in keys]
+        )
+    return 0
+
+
+async def run_show(ctx: CommandContext) -> int:
+    """One key and every permission object."""
+    async with ctx.session() as session:
+        require_service(session, "carbonext")
+        assert session.carbonext is not None
+        app = await session.carbonext.get(ctx.args.id)
+    if ctx.args.json:
+        print_json(app)
+        return 0
+    print_fields([("id", app.id), ("client id", app.client_id), ("display name", app.display_name)])
+    print()
+    print_table(
+        ["PERMISSION", "ID", "COMPOSITE", "CLIENT ROLE", "CONTAINER", "DESCRIPTION"],
+        [
+            (p.name, p.id, p.composite, p.client_role, p.container_id, p.description)
+            for p in app.permissions
+        ],
+    )
+    return 0
+
+
+async def run_create(ctx: CommandContext) -> int:
+    """Create a key once; on an ambiguous failure, look for it instead of retrying."""
+    args = ctx.args
+    ctx.require_writable("create an API key")
+    profile = ctx.profile
+    store = (
+        CredentialsStore(ctx.config.path.parent / "credentials.toml") if args.save_profile else None
+    )
+    async with ctx.session() as session:
+        require_service(session, "carbonext")
+        client = session.carbonext
+        assert client is not None
+        try:
+            created = await client.create(args.client_id, args.display_name, args.permission)
+        except NetworkError as exc:
+            await _explain_ambiguous_create(client, preview_client_id(args.client_id), exc)
+            return 1
+    if args.json:
+        print_json(created)
+    else:
+        print_fields(
+            [
+                ("id", created.id),
+                ("client id", created.client_id),
+                ("client secret", created.client_secret),
+            ]
+        )
+    warn("this is the only time the client secret is shown: store it now.")
+    if store is not None:
+        store.save_carbonext_key(
+            args.save_profile, created.client_id, created.client_secret, based_on=profile.name
+        )
+        warn(f"saved as profile '{args.save_profile}' in {store.path}")
+    return 0
+
+
+async def _explain_ambiguous_create(
+    client: CarbonextClient, client_id: str, exc: NetworkError
+) -> None:
+    warn(f"create failed without an answer ({exc}); checking whether the key was created...")
+    try:
+        keys = await client.list_all()
+    except Exception as lookup:
+        warn(f"could not check ({lookup}); run `carbontui keys list` before trying again.")
+        return
+    match = next((k for k in keys if k.client_id == client_id), None)
+    if match is None:
+        warn(f"no key {client_id} exists: the create did not happen, it is safe to run it again.")
+    else:
+        warn(
+            f"key {client_id} WAS created (id {match.id}) but its secret was lost in transit. "
+            "Create a new key with another client id."
+        )
+    sys.stderr.flush()

@@ -1,0 +1,97 @@
+"""``carbontui token`` and ``carbontui whoami``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from carbontui.auth.token import Token
+from carbontui.commands.context import CommandContext, require_service
+from carbontui.commands.output import print_fields, print_json
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Register ``token`` and ``whoami``."""
+    token = sub.add_parser(
+        "token", parents=[common], help="print an access token (for scripts, like `gh auth token`)"
+    )
+    token.add_argument("--service", choices=["carbonext", "registry"], default="carbonext")
+    token.add_argument(
+        "--installation", metavar="ID", help="registry: an installation token instead of the app's"
+    )
+    token.set_defaults(handler=run_token)
+    whoami = sub.add_parser("whoami", parents=[common], help="who the profile's credentials are")
+    whoami.set_defaults(handler=run_whoami)
+
+
+async def run_token(ctx: CommandContext) -> int:
+    """Print only the token, so ``$(carbontui token)`` works."""
+    args = ctx.args
+    async with ctx.session() as session:
+        token: Token
+        if args.service == "carbonext":
+            require_service(session, "carbonext")
+            assert session.carbonext is not None
+            token = await session.carbonext.token()
+        else:
+            require_service(session, "registry")
+            assert session.registry is not None
+            if args.installation:
+                token = await session.registry.installation_token(args.installation)
+            else:
+                token = await session.registry.app_token()
+    if args.json:
+        print_json(
+            {
+                "token": token.value,
+                "kind": token.kind.value,
+                "expiresAt": token.expires_at,
+                "scope": list(token.scope),
+                "permissions": dict(token.permissions),
+            }
+        )
+    else:
+        sys.stdout.write(token.value + "\n")
+    return 0
+
+
+async def run_whoami(ctx: CommandContext) -> int:
+    """Userinfo where the profile has an endpoint for it, else the token's claims."""
+    async with ctx.session() as session:
+        require_service(session, "carbonext")
+        client = session.carbonext
+        assert client is not None
+        if client.userinfo_url:
+            info = await client.userinfo()
+            if ctx.args.json:
+                print_json(info)
+                return 0
+            print_fields(
+                [
+                    ("profile", session.profile.name),
+                    ("client id", info.client_id),
+                    ("customer", info.customer_id),
+                    ("legal name", info.customer_legal_name),
+                    ("tax id", info.customer_tax_id),
+                    ("application", info.customer_application_id),
+                    ("permissions", list(info.permissions)),
+                ]
+            )
+            return 0
+        token = await client.token()
+        claims = dict(token.claims or {})
+        if ctx.args.json:
+            print_json({"claims": claims, "scope": list(token.scope), "roles": list(token.roles)})
+            return 0
+        print_fields(
+            [
+                ("profile", session.profile.name),
+                ("client id", claims.get("azp") or claims.get("client_id")),
+                ("subject", claims.get("sub")),
+                ("issuer", claims.get("iss")),
+                ("scope", list(token.scope)),
+                ("roles", list(token.roles)),
+                ("(no userinfo endpoint; shown from the token's claims)", ""),
+            ]
+        )
+    return 0

@@ -1,0 +1,50 @@
+"""Decode HTTP payloads into typed models, turning every failure into one clear ApiError."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+
+from carbontui.errors import ApiError
+
+T = TypeVar("T")
+
+_json = msgspec.json.Decoder()
+
+
+def parse_json(content: bytes, *, endpoint: str) -> Any:
+    """Parse a JSON body into plain Python values."""
+    try:
+        return _json.decode(content)
+    except msgspec.DecodeError as exc:
+        snippet = content[:60].decode("utf-8", "replace").strip().replace("\n", " ")
+        raise ApiError(
+            f"response is not JSON ({exc}); it starts with {snippet!r}", endpoint=endpoint
+        ) from None
+
+
+def convert(value: Any, type_: type[T], *, endpoint: str) -> T:
+    """Validate already-parsed JSON against ``type_``."""
+    try:
+        return msgspec.convert(value, type=type_)
+    except msgspec.ValidationError as exc:
+        field = _field_of(str(exc))
+        raise ApiError(
+            f"unexpected response shape: {exc}", endpoint=endpoint, field=field
+        ) from None
+
+
+def decode(content: bytes, type_: type[T], *, endpoint: str) -> T:
+    """Parse and validate a JSON body in one step."""
+    return convert(parse_json(content, endpoint=endpoint), type_, endpoint=endpoint)
+
+
+def _field_of(message: str) -> str | None:
+    # msgspec ends path-specific messages with "- at `$.path.to.field`".
+    marker = "- at `"
+    if marker in message:
+        return message.split(marker, 1)[1].rstrip("`")
+    if "missing required field `" in message:
+        return "$." + message.split("missing required field `", 1)[1].rstrip("`")
+    return None

@@ -1,0 +1,54 @@
+"""Errors shared by the auth and API layers.
+
+Every message is meant for a person: it names the endpoint and, for bad payloads, the field.
+No message ever carries a secret or a token.
+"""
+
+from __future__ import annotations
+
+
+class CarbontuiError(Exception):
+    """Base class for every error carbontui reports to a user."""
+
+
+class ApiError(CarbontuiError):
+    """A request to one of the platforms failed, or its answer could not be understood."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str,
+        status: int | None = None,
+        code: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.endpoint = endpoint
+        self.status = status
+        self.code = code
+        self.field = field
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        status = f" ({self.status})" if self.status is not None else ""
+        return f"{self.endpoint}{status}: {self.message}"
+
+
+class AuthError(ApiError):
+    """A token could not be obtained (wrong credentials, rejected JWT, ...)."""
+
+
+class NetworkError(ApiError):
+    """No usable HTTP answer: connection refused or dropped, or a timeout.
+
+    For a non-idempotent request the outcome is unknown: the server may have acted.
+    """
+
+    def __init__(self, message: str, *, endpoint: str, timeout: bool = False) -> None:
+        self.timeout = timeout
+        super().__init__(message, endpoint=endpoint)
+
+
+class ReadOnlyError(CarbontuiError):
+    """A create or revoke was attempted on a read-only profile."""
