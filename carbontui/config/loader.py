@@ -1,0 +1,138 @@
+"""``load_config``: read config.toml, merge credentials.toml over it, validate."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from carbontui.config.credentials import CredentialsEntry, parse_credentials
+from carbontui.config.errors import ConfigError, ConfigNotFound, did_you_mean
+from carbontui.config.files import permission_warning, read_toml
+from carbontui.config.models import Config, Profile, is_prod_carbonext_url, unknown_profile_message
+from carbontui.config.paths import credentials_path_for
+from carbontui.config.schema import TOP_LEVEL_KEYS, Table, dotted, parse_profile
+
+
+def load_config(path: Path) -> Config:
+    """Load and validate the config at ``path`` with its ``credentials.toml``.
+
+    Raises ``ConfigNotFound`` if the config file is missing and ``ConfigError`` for any other
+    problem. Secrets are not resolved here (see ``SecretSource.resolve``).
+    """
+    path = Path(path).expanduser().absolute()
+    try:
+        raw = read_toml(path)
+    except ConfigNotFound:
+        raise ConfigNotFound(
+            f"no config file at {path}; run `carbontui config init` to create one"
+        ) from None
+    creds_path = credentials_path_for(path)
+    try:
+        creds_raw = read_toml(creds_path)
+    except ConfigNotFound:
+        creds_raw = {}
+    entries = parse_credentials(creds_raw, creds_path)
+
+    top = Table(raw, (), path)
+    top.check_keys(TOP_LEVEL_KEYS)
+    default_profile = top.optional_str("default_profile")
+    profiles_table = top.table("profiles") or Table({}, ("profiles",), path)
+    raw_profiles: dict[str, dict[str, Any]] = {}
+    for name in profiles_table:
+        table = profiles_table.table(name)
+        assert table is not None
+        raw_profiles[name] = copy.deepcopy(dict(table.data))
+
+    for entry in entries:
+        if entry.name in raw_profiles:
+            _apply_credentials(raw_profiles[entry.name], entry, path, creds_path)
+
+    base_dir = path.parent
+    profiles: dict[str, Profile] = {}
+    for name, data in raw_profiles.items():
+        profiles[name] = parse_profile(name, Table(data, ("profiles", name), path), base_dir, path)
+    for entry in entries:
+        if entry.name not in raw_profiles:
+            profiles[entry.name] = _derived_profile(entry, raw_profiles, profiles, path, creds_path)
+
+    if default_profile is not None and default_profile not in profiles:
+        raise ConfigError(
+            f"{path}: default_profile names an "
+            + unknown_profile_message(default_profile, profiles, path)
+        )
+    return Config(
+        path=path,
+        default_profile=default_profile,
+        profiles=MappingProxyType(profiles),
+        warnings=tuple(_warnings(path, creds_path, profiles)),
+    )
+
+
+def _apply_credentials(
+    profile: dict[str, Any], entry: CredentialsEntry, config_path: Path, creds_path: Path
+) -> None:
+    if not entry.carbonext:
+        return
+    carbonext = profile.get("carbonext")
+    if not isinstance(carbonext, dict):
+        section = dotted(("profiles", entry.name, "carbonext"))
+        raise ConfigError(
+            f"{creds_path}: {section} has credentials for profile '{entry.name}', "
+            f"which has no [{section}] in {config_path}"
+        )
+    carbonext.update(entry.carbonext)
+
+
+def _derived_profile(
+    entry: CredentialsEntry,
+    raw_profiles: dict[str, dict[str, Any]],
+    profiles: dict[str, Profile],
+    config_path: Path,
+    creds_path: Path,
+) -> Profile:
+    """A profile that exists only in credentials.toml: a copy of its ``based_on`` profile."""
+    if entry.based_on is None:
+        raise ConfigError(
+            f"{creds_path}: profile '{entry.name}' is not in {config_path} and has no based_on"
+            + did_you_mean(entry.name, raw_profiles)
+        )
+    if entry.based_on not in raw_profiles:
+        raise ConfigError(
+            f"{creds_path}: {dotted(('profiles', entry.name, 'based_on'))} names an "
+            + unknown_profile_message(entry.based_on, raw_profiles, config_path)
+        )
+    data = copy.deepcopy(raw_profiles[entry.based_on])
+    # Keep the base's environment even when it was inferred from the base's name (a key
+    # created from "prod" must stay a prod profile).
+    data["environment"] = profiles[entry.based_on].environment
+    _apply_credentials(data, entry, config_path, creds_path)
+    table = Table(data, ("profiles", entry.name), config_path)
+    return parse_profile(entry.name, table, config_path.parent, creds_path)
+
+
+def _warnings(config_path: Path, creds_path: Path, profiles: dict[str, Profile]) -> list[str]:
+    files = [config_path, creds_path]
+    warnings: list[str] = []
+    for profile in profiles.values():
+        if profile.registry is not None:
+            files.append(profile.registry.private_key_file)
+        if profile.ca_bundle is not None and not profile.ca_bundle.is_file():
+            warnings.append(f"profile '{profile.name}': ca_bundle {profile.ca_bundle} not found")
+        if profile.carbonext is None and profile.registry is None:
+            warnings.append(f"profile '{profile.name}' configures neither carbonext nor registry")
+        if (
+            profile.carbonext is not None
+            and not profile.is_prod
+            and is_prod_carbonext_url(profile.carbonext.api_url)
+        ):
+            warnings.append(
+                f"profile '{profile.name}' has environment '{profile.environment}' but its "
+                "carbonext api_url is the production API"
+            )
+    for file in dict.fromkeys(files):  # de-duplicated, in order
+        warning = permission_warning(file)
+        if warning is not None:
+            warnings.append(warning)
+    return warnings
