@@ -159,10 +159,10 @@ class Table:
             return None
         try:
             parts = urlsplit(value)
-            host = parts.hostname
-        except ValueError:
-            host = None
-        if parts.scheme.lower() not in ("http", "https") or not host:
+            ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            ok = False
+        if not ok:
             raise self.error(f"{self.name(key)} must be an http:// or https:// URL with a host")
         return value
 
