@@ -1,0 +1,69 @@
+"""``carbontui sandbox``: serve the emulator in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from types import FrameType
+
+from carbontui.sandbox.config_out import write_config
+from carbontui.sandbox.options import SandboxOptions
+from carbontui.sandbox.server import SandboxServer
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the sandbox flags to ``parser``."""
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port, 0 = any free (default 8765)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the generated data")
+    parser.add_argument("--apps", type=int, default=25, help="Carbonext API keys to seed (>= 2)")
+    parser.add_argument("--installations", type=int, default=12, help="Registry installations")
+    parser.add_argument(
+        "--token-ttl", type=int, default=3600, metavar="SECONDS", help="access token lifetime"
+    )
+    parser.add_argument(
+        "--latency", type=int, default=0, metavar="MS", help="delay added to every response"
+    )
+    parser.add_argument(
+        "--config-out", metavar="DIR", help="write config.toml + the app private key here"
+    )
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
+    try:
+        options = SandboxOptions(
+            seed=args.seed,
+            apps=args.apps,
+            installations=args.installations,
+            token_ttl=args.token_ttl,
+            latency_ms=args.latency,
+        )
+    except ValueError as exc:
+        print(f"carbontui sandbox: {exc}", file=sys.stderr)
+        return 2
+    server = SandboxServer(options, host=args.host, port=args.port)
+    try:
+        server.start()
+    except OSError as exc:
+        print(
+            f"carbontui sandbox: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr
+        )
+        return 1
+    print(f"sandbox listening on {server.url}", flush=True)
+    try:
+        if args.config_out:
+            path = write_config(args.config_out, server.url, server.app)
+            print(f"wrote {path} (try: carbontui --config {path})", flush=True)
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,78 @@
+"""Pure-ASGI middleware: request stats, the clock-driven Date header, artificial latency.
+
+Each takes the sandbox state so it follows runtime changes (clock offset, latency). A fault
+injector can slot in beside these (see ``create_app(extra_middleware=...)``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from carbontui.sandbox.state import SandboxState
+from carbontui.sandbox.timefmt import http_date
+
+INTERNAL_PREFIX = "/_sandbox"
+
+
+class StatsMiddleware:
+    """Counts every API request by ``"METHOD /route/template"`` and by status."""
+
+    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(INTERNAL_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            # The router stores the matched route in the (shared) scope dict.
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "<unmatched>"
+            self.state.stats.record(f"{scope['method']} {template}", status)
+
+
+class DateHeaderMiddleware:
+    """Sets ``Date`` from the sandbox clock (uvicorn's own is disabled), so clients can
+    correct their skew against the server's notion of time."""
+
+    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", http_date(self.state.now()).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+class LatencyMiddleware:
+    """Delays every API response by ``state.latency_ms``."""
+
+    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        delay = self.state.latency_ms
+        if delay > 0 and scope["type"] == "http" and not scope["path"].startswith(INTERNAL_PREFIX):
+            await asyncio.sleep(delay / 1000)
+        await self.app(scope, receive, send)

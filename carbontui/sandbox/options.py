@@ -1,0 +1,33 @@
+"""Sandbox settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    """How the sandbox seeds its data and behaves.
+
+    ``apps`` counts every seeded Carbonext key, including the two admin keys (so it is >= 2).
+    ``now`` is the sandbox's clock; tokens, timestamps and the HTTP ``Date`` header use it.
+    """
+
+    seed: int = 0
+    apps: int = 25
+    installations: int = 12
+    token_ttl: int = 3600
+    latency_ms: int = 0
+    now: Callable[[], float] = time.time
+
+    def __post_init__(self) -> None:
+        if self.apps < 2:
+            raise ValueError("apps must be >= 2 (the two admin keys are always seeded)")
+        if self.installations < 0:
+            raise ValueError("installations must be >= 0")
+        if self.token_ttl <= 0:
+            raise ValueError("token_ttl must be > 0")
+        if self.latency_ms < 0:
+            raise ValueError("latency_ms must be >= 0")
