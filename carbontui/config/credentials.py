@@ -48,10 +48,9 @@ def parse_credentials(data: dict[str, Any], file: Path) -> list[CredentialsEntry
     """Validate a parsed credentials.toml (errors name ``file``)."""
     top = Table(data, (), file)
     top.check_keys(CREDENTIALS_TOP_KEYS)
-    profiles = top.table("profiles")
+    profiles = top.table("profiles") or Table({}, ("profiles",), file)
     entries: list[CredentialsEntry] = []
-    for name in profiles or ():
-        assert profiles is not None
+    for name in profiles:
         entry = profiles.table(name)
         assert entry is not None
         entry.check_keys(CREDENTIALS_PROFILE_KEYS)

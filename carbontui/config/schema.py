@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from carbontui.config.errors import ConfigError, did_you_mean
@@ -18,6 +18,7 @@ from carbontui.config.models import (
     CarbonextSettings,
     Profile,
     RegistrySettings,
+    TokenAuth,
     infer_environment,
 )
 from carbontui.config.secrets import SecretSource
@@ -43,7 +44,7 @@ CARBONEXT_KEYS = (
 )
 REGISTRY_KEYS = ("api_url", "api_version", "app_id", "private_key_file")
 SECRET_SOURCE_KEYS = ("env", "command")
-TOKEN_AUTH_CHOICES = ("client_secret_post", "client_secret_basic")
+TOKEN_AUTH_CHOICES: tuple[TokenAuth, ...] = ("client_secret_post", "client_secret_basic")
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -152,9 +153,9 @@ class Table:
             raise self.error(f"{self.name(key)} must be {options}{did_you_mean(value, choices)}")
         return value
 
-    def url(self, key: str, *, required: bool) -> str | None:
-        """An absolute ``http://`` or ``https://`` URL."""
-        value = self.required_str(key) if required else self.optional_str(key)
+    def optional_url(self, key: str) -> str | None:
+        """An absolute ``http://`` or ``https://`` URL, or ``None`` if absent."""
+        value = self.optional_str(key)
         if value is None:
             return None
         try:
@@ -164,6 +165,13 @@ class Table:
             ok = False
         if not ok:
             raise self.error(f"{self.name(key)} must be an http:// or https:// URL with a host")
+        return value
+
+    def required_url(self, key: str) -> str:
+        """An absolute ``http://`` or ``https://`` URL that must be present."""
+        value = self.optional_url(key)
+        if value is None:
+            raise self.missing(key)
         return value
 
     def path(self, key: str, base_dir: Path) -> Path | None:
@@ -213,26 +221,24 @@ class Table:
 def parse_carbonext(table: Table) -> CarbonextSettings:
     """``[profiles.NAME.carbonext]``."""
     table.check_keys(CARBONEXT_KEYS)
-    api_url = table.url("api_url", required=True)
-    token_url = table.url("token_url", required=True)
-    assert api_url is not None and token_url is not None
     return CarbonextSettings(
         # Trailing slashes would double up when clients join paths.
-        api_url=api_url.rstrip("/"),
-        token_url=token_url,
-        userinfo_url=table.url("userinfo_url", required=False),
+        api_url=table.required_url("api_url").rstrip("/"),
+        token_url=table.required_url("token_url"),
+        userinfo_url=table.optional_url("userinfo_url"),
         client_id=table.required_str("client_id"),
         client_secret=table.secret_source("client_secret"),
         scope=table.optional_str("scope"),
-        token_auth=table.choice("token_auth", TOKEN_AUTH_CHOICES, "client_secret_post"),  # type: ignore[arg-type]
+        token_auth=cast(
+            TokenAuth, table.choice("token_auth", TOKEN_AUTH_CHOICES, "client_secret_post")
+        ),
     )
 
 
 def parse_registry(table: Table, base_dir: Path) -> RegistrySettings:
     """``[profiles.NAME.registry]``; an integer ``app_id`` is accepted as its string."""
     table.check_keys(REGISTRY_KEYS)
-    api_url = table.url("api_url", required=True)
-    assert api_url is not None
+    api_url = table.required_url("api_url")
     if isinstance(table.data.get("app_id"), int) and not isinstance(table.data["app_id"], bool):
         app_id = str(table.data["app_id"])
     else:
