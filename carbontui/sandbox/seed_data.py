@@ -427,9 +427,10 @@ class InstallationTable:
             created_at=created,
             updated_at=created + g.below(20 * 86400),
         )
-        # Installation 0 always has the full map so demos and tests have a known-good one.
+        # The first rows cycle through every profile (row 0: the full map), so even a small
+        # seed shows each kind, including one without organization_info.
         p = g.below(len(_INSTALL_PERMISSIONS))
-        perms = _INSTALL_PERMISSIONS[0 if i == 0 else p]
+        perms = _INSTALL_PERMISSIONS[i if i < len(_INSTALL_PERMISSIONS) else p]
         installed = created + 86400 + g.below(10 * 86400)
         return Installation(
             self._ids[i],
