@@ -1,0 +1,72 @@
+"""Starting the dashboard: from a config, or on a private sandbox with ``--demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from carbontui.config import (
+    ConfigError,
+    ConfigNotFound,
+    load_config,
+    resolve_config_path,
+    resolve_profile_name,
+)
+
+FIRST_RUN = """\
+carbontui: no configuration found at {path}
+
+  Try the dashboard on a built-in sandbox (no config, no network):
+      carbontui --demo
+
+  Or write a starter config to fill in with your keys:
+      carbontui config init
+      $EDITOR {path}
+"""
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    """Open the dashboard; returns an exit code. Config problems are one clear message."""
+    if args.demo:
+        return _run_demo(args)
+    path = resolve_config_path(getattr(args, "config", None))
+    try:
+        config = load_config(path)
+    except ConfigNotFound:
+        sys.stderr.write(FIRST_RUN.format(path=path))
+        return 2
+    except ConfigError as exc:
+        sys.stderr.write(f"carbontui: error: {exc}\n")
+        return 2
+    return _run_app(args, config, resolve_profile_name(getattr(args, "profile", None)))
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from carbontui.sandbox import SandboxOptions, SandboxServer, write_config
+
+    with (
+        tempfile.TemporaryDirectory(prefix="carbontui-demo-") as tmp,
+        SandboxServer(SandboxOptions()) as server,
+    ):
+        path = write_config(Path(tmp), server.url, server.app)
+        config = load_config(path)
+        return _run_app(args, config, getattr(args, "profile", None) or "sandbox-hml")
+
+
+def _run_app(args: argparse.Namespace, config: object, profile: str | None) -> int:
+    from carbontui.tui.app import CarbonApp
+
+    app = CarbonApp(
+        config,  # type: ignore[arg-type]
+        profile=profile,
+        read_only=bool(getattr(args, "read_only", False)),
+        demo=bool(args.demo),
+    )
+    try:
+        app.run()
+    except ConfigError as exc:
+        sys.stderr.write(f"carbontui: error: {exc}\n")
+        return 2
+    return app.return_code or 0

@@ -1,0 +1,279 @@
+"""The carbontui dashboard application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from carbontui.clock import Clock, system_clock
+from carbontui.config import Config, ConfigError
+from carbontui.errors import CarbontuiError
+from carbontui.history import ActionHistory
+from carbontui.tui.screens.confirm import ConfirmScreen
+from carbontui.tui.screens.help import HelpScreen
+from carbontui.tui.services import Services
+from carbontui.tui.views.identity import IdentityView
+from carbontui.tui.views.installations import InstallationsView
+from carbontui.tui.views.keys import KeysView
+from carbontui.tui.views.polling import PollingView
+from carbontui.tui.views.profiles import ProfilesView
+from carbontui.tui.widgets.context_header import ContextHeader
+from carbontui.tui.widgets.virtual_table import VirtualTable
+
+#: (pane id, tab label, view class) in number-key order.
+TABS = (
+    ("keys", "1 Keys", KeysView),
+    ("identity", "2 Identity & tokens", IdentityView),
+    ("installations", "3 Installations", InstallationsView),
+    ("profiles", "4 Profiles", ProfilesView),
+)
+
+
+class CarbonApp(App[None]):
+    """Keys, identity and tokens, installations and profiles for one profile at a time."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "carbontui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_tab('keys')", "Keys"),
+        Binding("2", "show_tab('identity')", "Identity"),
+        Binding("3", "show_tab('installations')", "Installations"),
+        Binding("4", "show_tab('profiles')", "Profiles"),
+        Binding("question_mark", "help", "Help"),
+        Binding("h", "history", "History", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        profile: str | None = None,
+        read_only: bool = False,
+        demo: bool = False,
+        clock: Clock = system_clock,
+        history: ActionHistory | None = None,
+    ) -> None:
+        super().__init__()
+        self.services = Services(config, clock=clock, force_read_only=read_only)
+        self.history = history or ActionHistory(clock=clock)
+        self._initial_profile = profile
+        self._demo = demo
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ContextHeader()
+        yield Vertical(id="main")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one(ContextHeader).demo = self._demo
+        await self.open_profile(self._initial_profile)
+
+    async def open_profile(self, name: str | None) -> None:
+        """Close the current profile (cancelling its workers) and open ``name``."""
+        old = self.services.session
+        main = self.query_one("#main", Vertical)
+        await main.remove_children()  # removing the views cancels their workers
+        if old is not None:
+            await old.aclose()
+            self.services.session = None
+        try:
+            session = self.services.open(name)
+        except (ConfigError, CarbontuiError) as exc:
+            self.notify(str(exc), title="Cannot open profile", severity="error", timeout=15)
+            await main.mount(Static(f"[b]Cannot open profile:[/] {exc}", classes="panel error"))
+            await main.mount(ProfilesView(self.services, id="profiles-view"))
+            self._update_header()
+            return
+        tabs = TabbedContent(id="tabs")
+        await main.mount(tabs)
+        for pane_id, label, view in TABS:
+            await tabs.add_pane(
+                TabPane(label, view(self.services, id=f"{pane_id}-view"), id=pane_id)
+            )
+        tabs.active = "keys"
+        self._update_header()
+        self._focus_active()
+        self.load_identity()
+        self.log.info(f"opened profile {session.profile.name}")
+
+    def _update_header(self) -> None:
+        header = self.query_one(ContextHeader)
+        session = self.services.session
+        header.profile = session.profile.name if session else "-"
+        header.environment = session.profile.environment if session else ""
+        header.read_only = bool(session) and self.services.read_only
+        header.identity = ""
+        self.sub_title = header.profile
+
+    def set_identity(self, legal_name: str | None, client_id: str | None) -> None:
+        """Show who the profile is in the header."""
+        text = " · ".join(part for part in (legal_name, client_id) if part)
+        self.query_one(ContextHeader).identity = text
+
+    @work(exclusive=True, group="identity")
+    async def load_identity(self) -> None:
+        """Fill the header's identity without waiting for the Identity tab."""
+        session = self.services.session
+        client = session.carbonext if session else None
+        if client is None:
+            return
+        try:
+            if client.userinfo_url:
+                info = await client.userinfo()
+                self.set_identity(info.customer_legal_name, info.client_id)
+            else:
+                token = await client.token()
+                claims = token.claims or {}
+                self.set_identity(None, str(claims.get("azp") or claims.get("client_id") or ""))
+        except CarbontuiError as exc:
+            self.set_identity(None, f"identity unknown ({exc.message})")
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def action_show_tab(self, pane_id: str) -> None:
+        """Switch to a tab by id."""
+        tabs = self.query(TabbedContent)
+        if tabs:
+            tabs.first().active = pane_id
+            self._focus_active()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_active()
+        view = self._active_view()
+        if isinstance(view, PollingView):
+            view.tick()
+
+    def _active_view(self) -> object | None:
+        tabs = self.query(TabbedContent)
+        if not tabs or not tabs.first().active:
+            return None
+        pane = tabs.first().get_pane(tabs.first().active)
+        return pane.children[0] if pane.children else None
+
+    def _focus_active(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            tables = view.query(VirtualTable)  # type: ignore[attr-defined]
+            if tables:
+                self.call_after_refresh(tables.first().focus)
+
+    async def action_switch_profile(self, name: str) -> None:
+        """Switch every view to another profile."""
+        if self.services.session and self.services.session.profile.name == name:
+            self.notify(f"already on {name}")
+            return
+        await self.open_profile(name)
+        if self.services.session:
+            self.notify(f"switched to profile {name}")
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        groups: list[tuple[str, list[BindingType]]] = [("Everywhere", list(self.BINDINGS))]
+        for _, label, view in TABS:
+            groups.append((label.split(" ", 1)[1], list(getattr(view, "BINDINGS", []))))
+        groups.append(("Tables", list(VirtualTable.BINDINGS)))
+        self.push_screen(HelpScreen(groups))
+
+    def action_history(self) -> None:
+        """Show the local action history."""
+        from carbontui.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self.history))
+
+    # -- writes -------------------------------------------------------------------------------
+
+    async def confirm_write(self, question: str, action: str, *, always_ask: bool = False) -> bool:
+        """Gate for create/mint/revoke: refuse when read-only; typed confirmation on prod.
+
+        Must be awaited from a worker (it waits for a modal answer).
+        """
+        profile = self.services.profile
+        if self.services.read_only:
+            self.notify(f"profile {profile.name} is read-only: cannot {action}", severity="error")
+            return False
+        if profile.is_prod:
+            screen = ConfirmScreen(question, confirm_label="Confirm", type_to_confirm=profile.name)
+            return bool(await self.push_screen_wait(screen))
+        if always_ask:
+            return bool(await self.push_screen_wait(ConfirmScreen(question)))
+        return True
+
+    def record_action(self, action: str, *, objects: Sequence[str], outcome: str) -> None:
+        """Append to the local history; a failure to write is reported, not fatal."""
+        profile = self.services.session.profile.name if self.services.session else "-"
+        try:
+            self.history.record(profile, action, objects, outcome)
+        except OSError as exc:
+            self.notify(f"could not write the action history: {exc}", severity="warning")
+
+    @work(exclusive=True, group="create-key")
+    async def action_create_key(self) -> None:
+        """Create a key: form, one request, then the one-time secret view."""
+        from carbontui.tui.screens.key_create import CreateKeyScreen
+        from carbontui.tui.screens.secret_once import SecretOnceScreen
+
+        session = self.services.session
+        if session is None or session.carbonext is None:
+            self.notify("this profile has no Carbonext section", severity="warning")
+            return
+        if not await self.confirm_write("Create a new API key?", "create a key"):
+            return
+        created = await self.push_screen_wait(CreateKeyScreen(self.services))
+        if created is None:
+            return
+        self.record_action("create-key", objects=[created.id, created.client_id], outcome="ok")
+        await self.push_screen_wait(SecretOnceScreen(self.services, created))
+        view = self.query(KeysView)
+        if view:
+            view.first().poll()
+
+    # -- command palette ----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for pane_id, label, _ in TABS:
+            name = label.split(" ", 1)[1]
+            yield SystemCommand(
+                f"Go to {name}", f"Show the {name} tab", lambda p=pane_id: self.action_show_tab(p)
+            )
+        view = self._active_view()
+        if isinstance(view, PollingView):
+            yield SystemCommand("Reload", f"Reload {view.title} now", view.action_reload)
+        writable = self.services.session is not None and not self.services.read_only
+        if writable:
+            yield SystemCommand("New API key", "Create a Carbonext API key", self.action_create_key)
+        if isinstance(view, InstallationsView) and writable:
+            yield SystemCommand(
+                "Mint installation token", "For the selected installation", view.action_mint
+            )
+            yield SystemCommand(
+                "Revoke installation token", "For the selected installation", view.action_revoke
+            )
+        if isinstance(view, IdentityView):
+            yield SystemCommand(
+                "Refresh token", "Renew the selected token now", view.action_refresh_token
+            )
+            yield SystemCommand(
+                "Reveal token", "Show or hide the selected token", view.action_reveal
+            )
+        for name in self.services.config.profiles:
+            yield SystemCommand(
+                f"Switch to profile {name}",
+                "Open this profile in every view",
+                lambda n=name: self.run_action(f"switch_profile({n!r})"),
+            )
+        yield SystemCommand(
+            "Action history", "What this machine did, newest first", self.action_history
+        )
+        yield SystemCommand("Help", "Every key binding", self.action_help)

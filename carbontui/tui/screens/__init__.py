@@ -1,0 +1,1 @@
+"""Screens pushed over the main dashboard (details, forms, confirmations), one per module."""

@@ -1,0 +1,64 @@
+"""Confirmation dialogs: yes/no, or typing the profile name on production."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks a question; with ``type_to_confirm`` the user must type that word exactly."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, question: str, *, confirm_label: str = "Yes", type_to_confirm: str | None = None
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self.confirm_label = confirm_label
+        self.type_to_confirm = type_to_confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-question")
+            if self.type_to_confirm:
+                yield Label(f"This is production. Type [b]{self.type_to_confirm}[/] to confirm:")
+                yield Input(id="confirm-input")
+            with Horizontal(classes="buttons"):
+                yield Button(self.confirm_label, variant="error", id="confirm-yes")
+                yield Button("Cancel", id="confirm-no")
+
+    def on_mount(self) -> None:
+        if self.type_to_confirm:
+            self.query_one("#confirm-yes", Button).disabled = True
+            self.query_one("#confirm-input", Input).focus()
+        else:
+            self.query_one("#confirm-no", Button).focus()
+
+    @on(Input.Changed, "#confirm-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one("#confirm-yes", Button).disabled = event.value != self.type_to_confirm
+
+    @on(Input.Submitted, "#confirm-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value == self.type_to_confirm:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        """Escape means no."""
+        self.dismiss(False)

@@ -1,0 +1,42 @@
+"""The local action history (newest first)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from carbontui.history import ActionHistory
+
+SHOWN = 500
+
+
+class HistoryScreen(ModalScreen[None]):
+    """What this machine did: time, profile, action, objects, outcome. Never secrets."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back")]
+
+    def __init__(self, history: ActionHistory) -> None:
+        super().__init__()
+        self.history = history
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Action history", classes="dialog-title")
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Label(str(self.history.path), classes="muted")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("TIME", "PROFILE", "ACTION", "OBJECTS", "OUTCOME")
+        entries = self.history.entries(SHOWN)
+        for entry in reversed(entries):
+            table.add_row(
+                entry.time, entry.profile, entry.action, ", ".join(entry.objects), entry.outcome
+            )
+        if not entries:
+            table.add_row("-", "-", "nothing recorded yet", "-", "-")

@@ -1,0 +1,187 @@
+"""Create an API key: client id with a live preview, display name, permissions."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, SelectionList
+
+from carbontui.api.carbonext import preview_client_id, strip_prefix
+from carbontui.api.models import CreatedApplication, Permission
+from carbontui.errors import CarbontuiError, NetworkError
+from carbontui.tui.services import Services
+
+CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,62}$")
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+#: How many existing keys to read to learn which permission ids the account can grant.
+SAMPLE_KEYS = 12
+
+
+def validate(client_id: str, display_name: str, permission_ids: list[str]) -> list[str]:
+    """Every problem with the form, in reading order (empty when it may be sent)."""
+    problems = []
+    bare = strip_prefix(client_id.strip())
+    if not bare:
+        problems.append("client id is required")
+    elif not CLIENT_ID_PATTERN.match(bare):
+        problems.append(
+            "client id: 2-63 letters, digits, '_', '-' or '.', starting with a letter or digit"
+        )
+    if not display_name.strip():
+        problems.append("display name is required")
+    if not permission_ids:
+        problems.append("choose at least one permission")
+    bad = [p for p in permission_ids if not UUID_PATTERN.match(p)]
+    if bad:
+        problems.append(f"not a permission id (UUID expected): {', '.join(bad)}")
+    return problems
+
+
+class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
+    """Dismisses with the created key, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Create"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.known: dict[str, Permission] = {}
+        self._sending = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Label("New API key", classes="dialog-title")
+            yield Label("Client id")
+            yield Input(placeholder="my_integration", id="create-client-id")
+            yield Label(preview_client_id(""), id="create-preview", classes="muted")
+            yield Label("Display name")
+            yield Input(placeholder="My integration", id="create-display-name")
+            yield Label("Permissions (space to toggle)")
+            yield SelectionList[str](id="create-permissions")
+            yield Label(
+                "looking up the permissions this account can grant…",
+                id="create-perm-status",
+                classes="muted",
+            )
+            yield Label("Other permission ids (comma-separated)")
+            yield Input(
+                placeholder="45bbe1bc-4d5a-4991-baac-42fa95d35824, …", id="create-extra-ids"
+            )
+            yield Label("", id="create-errors", classes="errors")
+            with Horizontal(classes="buttons"):
+                yield Button("Create (ctrl+s)", variant="primary", id="create-submit")
+                yield Button("Cancel", id="create-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#create-client-id", Input).focus()
+        self.discover_permissions()
+
+    @work(exclusive=True, group="discover")
+    async def discover_permissions(self) -> None:
+        """Learn grantable permissions from existing keys (ids) and userinfo (names)."""
+        status = self.query_one("#create-perm-status", Label)
+        client = self.services.session.carbonext if self.services.session else None
+        if client is None:
+            return
+        granted_names: set[str] = set()
+        failed = False
+        try:
+            if client.userinfo_url:
+                granted_names = set((await client.userinfo()).permissions)
+            page = await client.list_page(1, SAMPLE_KEYS)
+            for summary in page.items:
+                for permission in (await client.get(summary.id)).permissions:
+                    self.known.setdefault(permission.id, permission)
+        except CarbontuiError as exc:
+            failed = True
+            status.update(f"could not list permissions ({exc}); enter ids below")
+        picker = self.query_one("#create-permissions", SelectionList)
+        for permission in sorted(self.known.values(), key=lambda p: p.name or p.id):
+            picker.add_option((f"{permission.name or '?'}  [dim]{permission.id}[/]", permission.id))
+        unknown = sorted(n for n in granted_names if n not in {p.name for p in self.known.values()})
+        if self.known:
+            note = f"{len(self.known)} permissions found on existing keys"
+            if unknown:
+                note += f"; also held by this key (id unknown): {', '.join(unknown)}"
+            status.update(note)
+        elif not failed:
+            status.update("no permissions found on existing keys; enter ids below")
+
+    @on(Input.Changed, "#create-client-id")
+    def _preview(self, event: Input.Changed) -> None:
+        self.query_one("#create-preview", Label).update(
+            f"will be created as [b]{preview_client_id(event.value)}[/]"
+        )
+
+    def _permission_ids(self) -> list[str]:
+        chosen = list(self.query_one("#create-permissions", SelectionList).selected)
+        extra = self.query_one("#create-extra-ids", Input).value
+        chosen += [p.strip() for p in extra.split(",") if p.strip()]
+        return list(dict.fromkeys(chosen))
+
+    @on(Button.Pressed, "#create-submit")
+    def action_submit(self) -> None:
+        """Validate, then send once."""
+        if self._sending:
+            return
+        client_id = self.query_one("#create-client-id", Input).value
+        display_name = self.query_one("#create-display-name", Input).value
+        ids = self._permission_ids()
+        problems = validate(client_id, display_name, ids)
+        errors = self.query_one("#create-errors", Label)
+        if problems:
+            errors.update("\n".join(f"• {p}" for p in problems))
+            return
+        errors.update("creating…")
+        self._sending = True
+        self.send(client_id, display_name.strip(), ids)
+
+    @work(exclusive=True, group="create")
+    async def send(self, client_id: str, display_name: str, ids: list[str]) -> None:
+        """The create request: exactly one attempt, whatever happens."""
+        errors = self.query_one("#create-errors", Label)
+        client = self.services.session.carbonext if self.services.session else None
+        assert client is not None
+        try:
+            created = await client.create(client_id, display_name, ids)
+        except NetworkError as exc:
+            errors.update(await self._after_ambiguous_failure(preview_client_id(client_id), exc))
+            self._sending = False
+            return
+        except CarbontuiError as exc:
+            errors.update(f"[b]not created:[/] {exc}")
+            self._sending = False
+            return
+        self.dismiss(created)
+
+    async def _after_ambiguous_failure(self, client_id: str, exc: NetworkError) -> str:
+        client = self.services.session.carbonext if self.services.session else None
+        assert client is not None
+        try:
+            keys = await client.list_all()
+        except CarbontuiError:
+            return f"[b]unknown outcome:[/] {exc}. Check the key list before trying again."
+        match = next((k for k in keys if k.client_id == client_id), None)
+        if match is None:
+            return (
+                f"[b]not created:[/] {exc}. No key {client_id} exists, so it is safe to try again."
+            )
+        return (
+            f"[b]{client_id} WAS created[/] (id {match.id}) but the answer, with its secret, was lost: "
+            "create another key with a different client id."
+        )
+
+    @on(Button.Pressed, "#create-cancel")
+    def action_cancel(self) -> None:
+        """Close without creating."""
+        if not self._sending:
+            self.dismiss(None)

@@ -1,0 +1,91 @@
+"""One API key: its fields and full permission objects."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+from carbontui.api.models import Application, ApplicationSummary
+from carbontui.errors import CarbontuiError
+from carbontui.tui.services import Services
+
+
+class KeyDetailScreen(ModalScreen[None]):
+    """Loads ``GET /v1/customers/applications/{id}`` and shows the permission table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Back"),
+        Binding("c", "copy_id", "Copy client id"),
+    ]
+
+    def __init__(self, services: Services, summary: ApplicationSummary) -> None:
+        super().__init__(classes="detail")
+        self.services = services
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"API key  {self.summary.client_id}", classes="dialog-title")
+            yield Static(self._fields(None), id="key-fields")
+            yield DataTable(id="key-permissions", cursor_type="row", zebra_stripes=True)
+            yield Label("loading permissions…", id="key-detail-status", classes="muted")
+            yield Label("esc back · c copy client id", classes="muted")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(
+            "PERMISSION", "ID", "COMPOSITE", "CLIENT ROLE", "CONTAINER", "DESCRIPTION"
+        )
+        self.load()
+
+    def _fields(self, app: Application | None) -> str:
+        summary = self.summary
+        lines = [
+            f"[b]client id[/]     {summary.client_id}",
+            f"[b]display name[/]  {summary.display_name or '-'}",
+            f"[b]id[/]            {summary.id}",
+        ]
+        if app is not None:
+            lines.append(f"[b]permissions[/]   {len(app.permissions)}")
+        return "\n".join(lines)
+
+    @work(exclusive=True)
+    async def load(self) -> None:
+        """Fetch the key's detail; errors stay on this screen."""
+        status = self.query_one("#key-detail-status", Label)
+        client = self.services.session.carbonext if self.services.session else None
+        if client is None:
+            status.update("this profile has no Carbonext section")
+            return
+        try:
+            app = await client.get(self.summary.id)
+        except CarbontuiError as exc:
+            status.update(f"[b red]could not load:[/] {exc}")
+            return
+        self.query_one("#key-fields", Static).update(self._fields(app))
+        table = self.query_one(DataTable)
+        for p in app.permissions:
+            table.add_row(
+                p.name or "-",
+                p.id,
+                _yes_no(p.composite),
+                _yes_no(p.client_role),
+                p.container_id or "-",
+                p.description or "-",
+            )
+        status.update("" if app.permissions else "this key has no permissions")
+
+    def action_copy_id(self) -> None:
+        """Copy the client id (not a secret)."""
+        self.app.copy_to_clipboard(self.summary.client_id)
+        self.notify("client id copied")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else "yes" if value else "no"

@@ -1,0 +1,130 @@
+"""The one and only view of a new key's secret: copy it, save it, then confirm you did."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from carbontui.api.models import CreatedApplication
+from carbontui.auth.token import mask
+from carbontui.config import ConfigError, CredentialsStore
+from carbontui.tui.screens.confirm import ConfirmScreen
+from carbontui.tui.services import Services
+
+
+class SecretOnceScreen(ModalScreen[None]):
+    """Masked until revealed on purpose; closing asks whether the secret was stored."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", "Copy secret"),
+        Binding("v", "reveal", "Reveal"),
+        Binding("s", "save", "Save as profile"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, services: Services, created: CreatedApplication) -> None:
+        super().__init__()
+        self.services = services
+        self.created = created
+        self.revealed = False
+        self.saved_to: str | None = None
+        self.copied = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide secret"):
+            yield Label("API key created", classes="dialog-title")
+            yield Static(id="secret-fields")
+            yield Label(
+                "⚠ The client secret will NOT be shown again. Copy it or save it as a profile now.",
+                classes="warning-banner",
+            )
+            with Horizontal(classes="save-row"):
+                yield Input(
+                    value=self._suggested_profile(),
+                    placeholder="profile name",
+                    id="secret-profile-name",
+                )
+                yield Button("Save as profile (s)", id="secret-save")
+            yield Label("", id="secret-status", classes="muted")
+            with Horizontal(classes="buttons"):
+                yield Button("Copy secret (c)", id="secret-copy", variant="primary")
+                yield Button("Reveal (v)", id="secret-reveal")
+                yield Button("Close (esc)", id="secret-close")
+
+    def on_mount(self) -> None:
+        self._render_fields()
+        self.query_one("#secret-copy", Button).focus()
+
+    def _suggested_profile(self) -> str:
+        return f"{self.services.profile.name}-{self.created.client_id.removeprefix('cbx_b2b_')}"
+
+    def _render_fields(self) -> None:
+        secret = (
+            self.created.client_secret if self.revealed else mask(self.created.client_secret, 0)
+        )
+        self.query_one("#secret-fields", Static).update(
+            f"[b]id[/]             {self.created.id}\n"
+            f"[b]client id[/]      {self.created.client_id}\n"
+            f"[b]client secret[/]  {secret}"
+        )
+
+    @on(Button.Pressed, "#secret-copy")
+    def action_copy(self) -> None:
+        """Put the secret on the clipboard (OSC 52)."""
+        self.app.copy_to_clipboard(self.created.client_secret)
+        self.copied = True
+        self.query_one("#secret-status", Label).update("secret copied to the clipboard")
+
+    @on(Button.Pressed, "#secret-reveal")
+    def action_reveal(self) -> None:
+        """Toggle showing the secret."""
+        self.revealed = not self.revealed
+        self._render_fields()
+
+    @on(Button.Pressed, "#secret-save")
+    def action_save(self) -> None:
+        """Write the key to credentials.toml as a new profile based on the current one."""
+        name = self.query_one("#secret-profile-name", Input).value.strip()
+        status = self.query_one("#secret-status", Label)
+        if not name:
+            status.update("enter a profile name first")
+            return
+        store = CredentialsStore(self.services.config.path.parent / "credentials.toml")
+        try:
+            store.save_carbonext_key(
+                name,
+                self.created.client_id,
+                self.created.client_secret,
+                based_on=self.services.profile.name,
+            )
+        except (ConfigError, OSError) as exc:
+            status.update(f"[b red]not saved:[/] {exc}")
+            return
+        self.saved_to = name
+        status.update(f"saved as profile [b]{name}[/] in {store.path} (mode 0600)")
+        self.app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")
+
+    @on(Button.Pressed, "#secret-close")
+    def action_close(self) -> None:
+        """Close, after the user confirms the secret is stored somewhere."""
+        if self.saved_to:
+            self.dismiss(None)
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Have you stored the client secret? It cannot be shown again.",
+                confirm_label="Yes, close",
+            ),
+            answered,
+        )

@@ -1,0 +1,41 @@
+"""What the dashboard runs on: the config, the active profile's session, the shared cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from carbontui.api.session import ProfileSession
+from carbontui.auth.cache import TokenCache
+from carbontui.clock import Clock, system_clock
+from carbontui.config import Config, Profile
+
+
+@dataclass
+class Services:
+    """One per running dashboard; ``open`` builds a session for a profile, closing the last."""
+
+    config: Config
+    clock: Clock = system_clock
+    force_read_only: bool = False
+    cache: TokenCache = field(init=False)
+    session: ProfileSession | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.cache = TokenCache(clock=self.clock)
+
+    @property
+    def profile(self) -> Profile:
+        """The active profile."""
+        assert self.session is not None, "no profile is open"
+        return self.session.profile
+
+    @property
+    def read_only(self) -> bool:
+        """Whether create and revoke are blocked for the active profile."""
+        return self.force_read_only or self.profile.read_only
+
+    def open(self, name: str | None) -> ProfileSession:
+        """Build the session of profile ``name`` (raises ConfigError for bad secrets/keys)."""
+        profile = self.config.profile(name)
+        self.session = ProfileSession(profile, cache=self.cache, clock=self.clock)
+        return self.session

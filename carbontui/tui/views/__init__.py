@@ -1,0 +1,1 @@
+"""The dashboard's main views (tabs), one per module."""

@@ -1,0 +1,181 @@
+"""Identity & tokens: who this profile is, and every live token with a countdown."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from carbontui.auth.token import Token, TokenKey, TokenKind
+from carbontui.errors import CarbontuiError
+from carbontui.tui.formatting import countdown
+from carbontui.tui.views.polling import PollingView
+from carbontui.tui.widgets.status_line import StatusLine
+from carbontui.tui.widgets.virtual_table import Column, VirtualTable
+
+TokenRow = tuple[TokenKey, Token]
+
+
+class IdentityView(PollingView):
+    """The Identity & tokens tab."""
+
+    title = "Identity"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "refresh_token", "Refresh token"),
+        Binding("c", "copy_token", "Copy token"),
+        Binding("v", "reveal", "Reveal"),
+    ]
+
+    def __init__(self, services, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(services, id=id)
+        self.revealed: set[TokenKey] = set()
+        self._cache_version = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading identity…", id="identity-panel", classes="panel")
+        yield VirtualTable(
+            [
+                Column("TOKEN", lambda r: r[1].kind.label, width=28),
+                Column("FOR", _subject, width=38),
+                Column("SCOPE / PERMISSIONS", _scope),
+                Column(
+                    "EXPIRES IN",
+                    lambda r: countdown(r[1].expires_at, self.services.clock()),
+                    width=11,
+                ),
+                Column(
+                    "REFRESH",
+                    lambda r: "refresh token" if r[1].can_refresh else "new grant",
+                    width=13,
+                ),
+                Column("VALUE", self._value, width=24),
+            ],
+            key=lambda r: "/".join(r[0]),
+            search_text=lambda r: r[1].kind.label,
+            id="tokens-table",
+        )
+        yield StatusLine()
+
+    @property
+    def table(self) -> VirtualTable[TokenRow]:
+        """The tokens table."""
+        return self.query_one("#tokens-table", VirtualTable)
+
+    def _value(self, row: TokenRow) -> str:
+        key, token = row
+        return token.value if key in self.revealed else token.masked()
+
+    async def load(self) -> None:
+        session = self.services.session
+        assert session is not None
+        panel = self.query_one("#identity-panel", Static)
+        if session.carbonext is not None:
+            client = session.carbonext
+            token = await client.token()
+            if client.userinfo_url:
+                info = await client.userinfo()
+                panel.update(
+                    f"[b]{info.customer_legal_name or '-'}[/]   tax id {info.customer_tax_id or '-'}\n"
+                    f"client id [b]{info.client_id or '-'}[/]   customer {info.customer_id or '-'}\n"
+                    f"permissions: {', '.join(info.permissions) or '-'}"
+                )
+                self.app.set_identity(info.customer_legal_name, info.client_id)  # type: ignore[attr-defined]
+            else:
+                claims = dict(token.claims or {})
+                client_id = str(claims.get("azp") or claims.get("client_id") or "-")
+                panel.update(
+                    f"client id [b]{client_id}[/]   (no userinfo endpoint: from the token's claims)\n"
+                    f"issuer {claims.get('iss', '-')}\n"
+                    f"roles: {', '.join(token.roles) or '-'}\n"
+                    f"scope: {' '.join(token.scope) or '-'}"
+                )
+                self.app.set_identity(None, client_id)  # type: ignore[attr-defined]
+        else:
+            panel.update("this profile has no Carbonext section")
+        if session.registry is not None:
+            await session.registry.app_token()
+        self._sync_rows()
+
+    def on_tick(self, now: float) -> None:
+        if self.services.cache.version != self._cache_version:
+            self._sync_rows()
+        else:
+            self.table.refresh()
+
+    def _sync_rows(self) -> None:
+        self._cache_version = self.services.cache.version
+        rows = sorted(self.services.cache.items(self.services.profile.name), key=_order)
+        self.table.set_rows(rows)
+        self.status.summary = f"{len(rows)} live tokens"
+
+    def mark_stale(self, stale: bool) -> None:
+        self.table.stale = stale
+
+    def _selected(self) -> TokenRow | None:
+        return self.table.current_row
+
+    def action_refresh_token(self) -> None:
+        """Renew the selected token now (refresh token when there is one)."""
+        row = self._selected()
+        if row is not None:
+            self._renew(row[0])
+
+    @work(group="renew")
+    async def _renew(self, key: TokenKey) -> None:
+        session = self.services.session
+        assert session is not None
+        try:
+            if key.service == "carbonext" and session.carbonext is not None:
+                await session.carbonext.token(force=True)
+            elif session.registry is not None:
+                auth = session.registry.auth
+                if key.installation == "jwt":
+                    await self.services.cache.get(key, auth.signer.sign_async, force=True)
+                elif key.installation == "app":
+                    await auth.app_token(force=True)
+                else:
+                    await auth.installation_token(key.installation, force=True)
+        except CarbontuiError as exc:
+            self.app.notify(str(exc), title="Refresh failed", severity="error")
+            return
+        self.notify("token renewed")
+        self._sync_rows()
+
+    def action_copy_token(self) -> None:
+        """Copy the selected token to the clipboard."""
+        row = self._selected()
+        if row is not None:
+            self.app.copy_to_clipboard(row[1].value)
+            self.notify(f"{row[1].kind.label} copied")
+
+    def action_reveal(self) -> None:
+        """Show or hide the selected token's value."""
+        row = self._selected()
+        if row is not None:
+            self.revealed ^= {row[0]}
+            self.table.refresh()
+
+
+def _order(row: TokenRow) -> tuple[int, str]:
+    rank = list(TokenKind).index(row[1].kind)
+    return rank, row[0].installation
+
+
+def _subject(row: TokenRow) -> str:
+    key, token = row
+    if token.kind is TokenKind.REGISTRY_INSTALLATION:
+        return f"installation {key.installation}"
+    if token.kind in (TokenKind.REGISTRY_APP, TokenKind.REGISTRY_APP_JWT):
+        return f"app {key.credential}"
+    return key.credential
+
+
+def _scope(row: TokenRow) -> Text | str:
+    token = row[1]
+    if token.permissions:
+        return ", ".join(f"{k}:{v}" for k, v in sorted(token.permissions.items()))
+    return " ".join(token.roles or token.scope) or "-"

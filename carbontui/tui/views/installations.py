@@ -1,0 +1,162 @@
+"""Installations: where the CarbonRegistry app is installed, with per-installation tokens."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+
+from carbontui.api.models import Installation
+from carbontui.errors import CarbontuiError
+from carbontui.tui.formatting import token_status
+from carbontui.tui.views.table_view import TableView
+from carbontui.tui.widgets.status_line import StatusLine
+from carbontui.tui.widgets.virtual_table import Column, VirtualTable
+
+
+class InstallationsView(TableView):
+    """The Installations tab."""
+
+    title = "Installations"
+    noun = "installations"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "mint", "Mint token"),
+        Binding("x", "revoke", "Revoke token"),
+        Binding("c", "copy_token", "Copy token"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield self.filter_box()
+        yield VirtualTable(
+            [
+                Column("ORGANIZATION", lambda i: i.organization.full_name or "-"),
+                Column("COUNTRY", lambda i: i.organization.country_code or "-", width=7),
+                Column("TYPE", lambda i: i.organization.type or "-", width=18),
+                Column("APP NAME", lambda i: i.app_name_id or "-", width=14),
+                Column("INSTALLATION ID", lambda i: i.id, width=36),
+                Column("TOKEN", self._token_cell, width=12),
+            ],
+            key=lambda i: i.id,
+            search_text=lambda i: " ".join(
+                filter(
+                    None,
+                    [
+                        i.organization.full_name,
+                        i.organization.country_code,
+                        i.organization.type,
+                        i.app_name_id,
+                        i.id,
+                    ],
+                )
+            ),
+            id="installations-table",
+        )
+        yield StatusLine()
+
+    def _token_cell(self, item: Installation):  # type: ignore[no-untyped-def]
+        registry = self.services.session.registry if self.services.session else None
+        token = self.services.cache.peek(registry.auth.key(item.id)) if registry else None
+        return token_status(token, self.services.clock())
+
+    async def load(self) -> None:
+        registry = self.services.session.registry if self.services.session else None
+        if registry is None:
+            self.status.summary = "this profile has no CarbonRegistry section"
+            return
+
+        try:
+            items = await registry.list_all(on_progress=self.report_progress)
+        finally:
+            self.status.progress = ""
+        self.table.set_rows(items)
+        self.summarise(f" of app {registry.app_id}")
+
+    def on_tick(self, now: float) -> None:
+        self.table.refresh()
+
+    @on(VirtualTable.RowSelected, "#installations-table")
+    def _open(self, event: VirtualTable.RowSelected) -> None:
+        from carbontui.tui.screens.installation_detail import InstallationDetailScreen
+
+        assert isinstance(event.row, Installation)
+        self.app.push_screen(InstallationDetailScreen(self.services, event.row))
+
+    def action_mint(self) -> None:
+        """Mint a fresh token for the selected installation."""
+        item = self.table.current_row
+        if item is not None:
+            self.mint(item)
+
+    @work(group="token-actions")
+    async def mint(self, item: Installation) -> None:
+        """Ask for confirmation where needed, then mint."""
+        app = self.app
+        if not await app.confirm_write(  # type: ignore[attr-defined]
+            f"Mint an installation token for {item.organization.full_name}?", "mint a token"
+        ):
+            return
+        registry = self.services.session.registry if self.services.session else None
+        assert registry is not None
+        try:
+            token = await registry.installation_token(item.id, force=True)
+        except CarbontuiError as exc:
+            app.notify(str(exc), title="Mint failed", severity="error")
+            app.record_action("mint-installation-token", objects=[item.id], outcome=f"error: {exc}")  # type: ignore[attr-defined]
+            return
+        app.record_action("mint-installation-token", objects=[item.id], outcome="ok")  # type: ignore[attr-defined]
+        self.table.refresh()
+        app.notify(
+            f"token for {item.organization.full_name} minted; expires in {int((token.expires_at or 0) - self.services.clock())} s"
+        )
+
+    def action_revoke(self) -> None:
+        """Revoke the selected installation's token (asks first)."""
+        item = self.table.current_row
+        if item is not None:
+            self.revoke(item)
+
+    @work(group="token-actions")
+    async def revoke(self, item: Installation) -> None:
+        """Confirm, then revoke once (never retried)."""
+        app = self.app
+        registry = self.services.session.registry if self.services.session else None
+        assert registry is not None
+        if self.services.cache.peek(registry.auth.key(item.id)) is None:
+            app.notify(
+                "this installation has no token to revoke; mint one with t", severity="warning"
+            )
+            return
+        if not await app.confirm_write(  # type: ignore[attr-defined]
+            f"Revoke the token of {item.organization.full_name}?", "revoke a token", always_ask=True
+        ):
+            return
+        try:
+            revoked = await registry.revoke(item.id)
+        except CarbontuiError as exc:
+            app.notify(str(exc), title="Revoke failed", severity="error")
+            app.record_action(
+                "revoke-installation-token", objects=[item.id], outcome=f"error: {exc}"
+            )  # type: ignore[attr-defined]
+            return
+        app.record_action(
+            "revoke-installation-token",
+            objects=[item.id],
+            outcome="ok" if revoked else "unconfirmed",
+        )  # type: ignore[attr-defined]
+        self.table.refresh()
+        app.notify("token revoked" if revoked else "the server did not confirm the revoke")
+
+    def action_copy_token(self) -> None:
+        """Copy the selected installation's token."""
+        item = self.table.current_row
+        registry = self.services.session.registry if self.services.session else None
+        if item is None or registry is None:
+            return
+        token = self.services.cache.peek(registry.auth.key(item.id))
+        if token is None:
+            self.app.notify("no token yet: press t to mint one", severity="warning")
+            return
+        self.app.copy_to_clipboard(token.value)
+        self.app.notify("installation token copied")

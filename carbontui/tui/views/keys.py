@@ -1,0 +1,60 @@
+"""Keys: every Carbonext API key, filterable, with detail and create."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+
+from carbontui.api.models import ApplicationSummary
+from carbontui.tui.views.table_view import TableView
+from carbontui.tui.widgets.status_line import StatusLine
+from carbontui.tui.widgets.virtual_table import Column, VirtualTable
+
+
+class KeysView(TableView):
+    """The Keys tab."""
+
+    title = "Keys"
+    noun = "keys"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "create", "New key")]
+
+    def compose(self) -> ComposeResult:
+        yield self.filter_box()
+        yield VirtualTable(
+            [
+                Column("CLIENT ID", lambda k: k.client_id, width=44),
+                Column("DISPLAY NAME", lambda k: k.display_name or ""),
+                Column("ID", lambda k: k.id, width=36),
+            ],
+            key=lambda k: k.id,
+            search_text=lambda k: f"{k.client_id} {k.display_name or ''} {k.id}",
+            id="keys-table",
+        )
+        yield StatusLine()
+
+    async def load(self) -> None:
+        client = self.services.session.carbonext if self.services.session else None
+        if client is None:
+            self.status.summary = "this profile has no Carbonext section"
+            return
+
+        try:
+            keys = await client.list_all(on_progress=self.report_progress)
+        finally:
+            self.status.progress = ""
+        self.table.set_rows(keys)
+        self.summarise()
+
+    @on(VirtualTable.RowSelected, "#keys-table")
+    def _open(self, event: VirtualTable.RowSelected) -> None:
+        from carbontui.tui.screens.key_detail import KeyDetailScreen
+
+        assert isinstance(event.row, ApplicationSummary)
+        self.app.push_screen(KeyDetailScreen(self.services, event.row))
+
+    def action_create(self) -> None:
+        """Open the create form (blocked on read-only profiles)."""
+        self.app.run_action("create_key")

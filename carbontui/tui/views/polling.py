@@ -1,0 +1,139 @@
+"""Base for views that load data in the background and keep it fresh."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import TabbedContent, TabPane
+from textual.worker import Worker
+
+from carbontui.config import ConfigError
+from carbontui.errors import CarbontuiError
+from carbontui.tui.formatting import age
+from carbontui.tui.services import Services
+from carbontui.tui.widgets.status_line import StatusLine
+
+MAX_BACKOFF = 300.0
+FIRST_RETRY = 5.0
+
+
+def backoff(failures: int) -> float:
+    """Seconds before the next try after ``failures`` failures in a row: 5, 10, 20 … 300."""
+    return min(MAX_BACKOFF, FIRST_RETRY * 2 ** max(0, failures - 1))
+
+
+class PollingView(Vertical):
+    """One exclusive poll worker per view, re-armed when it finishes.
+
+    Paused while the view's tab is hidden or a modal is open. A failure keeps the last good
+    data (marked stale), notifies once per distinct problem, and retries with backoff. A 1 s
+    timer drives countdowns and the "updated N ago" text from the injected clock; it never
+    touches the network.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r,f5", "reload", "Reload")]
+
+    #: What this view is called in notifications.
+    title: ClassVar[str] = "view"
+
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.services = services
+        self.last_success: float | None = None
+        self.failures = 0
+        self.next_poll = 0.0
+        self._problem = ""
+        self._loaded_once = False
+
+    @property
+    def status(self) -> StatusLine:
+        """This view's status line."""
+        return self.query_one(StatusLine)
+
+    @property
+    def poll_interval(self) -> float:
+        """Seconds between polls, from the profile."""
+        return float(self.services.profile.poll_interval)
+
+    @property
+    def is_active(self) -> bool:
+        """Visible to the user: our tab is selected and no modal covers the screen."""
+        if self.app.screen is not self.screen:
+            return False
+        pane = next((a for a in self.ancestors if isinstance(a, TabPane)), None)
+        if pane is None:
+            return True
+        tabs = next(a for a in pane.ancestors if isinstance(a, TabbedContent))
+        return tabs.active == pane.id
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.tick)
+        self.call_after_refresh(self.tick)
+
+    def tick(self) -> None:
+        """Once a second: redraw time-dependent text; start a poll when one is due."""
+        now = self.services.clock()
+        self.status.freshness = age(self.last_success, now) if self._loaded_once else ""
+        self.on_tick(now)
+        if self.is_active and now >= self.next_poll and not self._polling():
+            self.poll()
+
+    def on_tick(self, now: float) -> None:
+        """Hook for countdowns; no network here."""
+
+    def action_reload(self) -> None:
+        """Poll now."""
+        self.poll()
+
+    def _polling(self) -> bool:
+        return any(w.group == "poll" and w.is_running for w in self.workers_of_self())
+
+    def workers_of_self(self) -> list[Worker[None]]:
+        """Workers started by this view."""
+        return [w for w in self.app.workers if w.node is self]
+
+    @work(exclusive=True, group="poll")
+    async def poll(self) -> None:
+        """Run ``load`` once; schedule the next poll by outcome."""
+        now = self.services.clock
+        try:
+            await self.load()
+        except (CarbontuiError, ConfigError, LookupError) as exc:
+            self.failures += 1
+            self.next_poll = now() + backoff(self.failures)
+            self.report_problem(str(exc))
+        else:
+            self.failures = 0
+            self.last_success = now()
+            self._loaded_once = True
+            self.next_poll = now() + self.poll_interval
+            self.clear_problem()
+        self.status.freshness = age(self.last_success, now()) if self._loaded_once else ""
+
+    async def load(self) -> None:
+        """Fetch and show this view's data. Raise to keep the old data and go stale."""
+        raise NotImplementedError
+
+    def report_problem(self, message: str) -> None:
+        """Mark the view stale and notify, once per distinct problem."""
+        self.status.problem = message
+        self.mark_stale(True)
+        if message != self._problem:
+            self._problem = message
+            self.app.notify(
+                message, title=f"{self.title}: update failed", severity="error", timeout=8
+            )
+
+    def clear_problem(self) -> None:
+        """Back to normal after a success; say so if there was a problem."""
+        if self._problem:
+            self.app.notify(f"{self.title} is updating again", title="Recovered", timeout=4)
+        self._problem = ""
+        self.status.problem = ""
+        self.mark_stale(False)
+
+    def mark_stale(self, stale: bool) -> None:
+        """Hook: dim the data when it is no longer current."""

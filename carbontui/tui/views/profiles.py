@@ -1,0 +1,56 @@
+"""Profiles: every configured profile; Enter switches to it."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from carbontui.config import Profile
+from carbontui.tui.services import Services
+from carbontui.tui.widgets.virtual_table import Column, VirtualTable
+
+
+def _services_of(profile: Profile) -> str:
+    return ", ".join(s for s in ("carbonext", "registry") if getattr(profile, s) is not None) or "-"
+
+
+class ProfilesView(Vertical):
+    """The Profiles tab (static: it reads the config, not the network)."""
+
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.services = services
+
+    def compose(self) -> ComposeResult:
+        active = self.services.session.profile.name if self.services.session else None
+        yield VirtualTable(
+            [
+                Column("", lambda p: "▶" if p.name == active else "", width=1),
+                Column("PROFILE", lambda p: p.name, width=20),
+                Column("ENV", lambda p: p.environment, width=8),
+                Column("SERVICES", _services_of, width=18),
+                Column("MODE", lambda p: "read-only" if p.read_only else "read-write", width=10),
+                Column("CARBONEXT API", lambda p: p.carbonext.api_url if p.carbonext else "-"),
+                Column("REGISTRY API", lambda p: p.registry.api_url if p.registry else "-"),
+            ],
+            key=lambda p: p.name,
+            search_text=lambda p: p.name,
+            id="profiles-table",
+        )
+        yield Static(
+            f"config: {self.services.config.path}\nenter: switch to the selected profile",
+            classes="muted panel",
+        )
+
+    def on_mount(self) -> None:
+        table = self.query_one(VirtualTable)
+        table.set_rows(list(self.services.config.profiles.values()))
+        if self.services.session:
+            table.select_key(self.services.session.profile.name)
+
+    @on(VirtualTable.RowSelected, "#profiles-table")
+    def _switch(self, event: VirtualTable.RowSelected) -> None:
+        assert isinstance(event.row, Profile)
+        self.app.run_action(f"switch_profile({event.row.name!r})")

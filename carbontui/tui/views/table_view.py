@@ -1,0 +1,75 @@
+"""A polling view whose main widget is a filterable VirtualTable."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+from carbontui.tui.views.polling import PollingView
+from carbontui.tui.widgets.virtual_table import VirtualTable
+
+
+class TableView(PollingView):
+    """Adds ``/`` to filter the table (``esc`` clears) and a row-count summary."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    #: What a row is called in the summary, plural.
+    noun: ClassVar[str] = "rows"
+
+    def filter_box(self) -> Input:
+        """The filter input (hidden until ``/``)."""
+        return Input(placeholder="filter…", classes="filter")
+
+    @property
+    def table(self) -> VirtualTable:  # type: ignore[type-arg]
+        """The main table."""
+        return self.query_one(VirtualTable)
+
+    def summarise(self, suffix: str = "") -> None:
+        """``N rows`` or ``n of N rows`` when filtered."""
+        table = self.table
+        count = (
+            f"{table.row_count:,} of {table.total_count:,}"
+            if table.filter_text
+            else f"{table.total_count:,}"
+        )
+        self.status.summary = f"{count} {self.noun}{suffix}"
+
+    def report_progress(self, loaded: int, total: int) -> None:
+        """Show ``loading n/N (p%)`` while a multi-page load runs."""
+        if total > 0 and loaded < total:
+            self.status.progress = f"loading {loaded:,}/{total:,} ({loaded * 100 // total}%)"
+
+    def mark_stale(self, stale: bool) -> None:
+        self.table.stale = stale
+
+    def action_filter(self) -> None:
+        """Show and focus the filter box."""
+        box = self.query_one("Input.filter", Input)
+        box.add_class("-visible")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Empty and hide the filter box."""
+        box = self.query_one("Input.filter", Input)
+        box.value = ""
+        box.remove_class("-visible")
+        self.table.focus()
+
+    @on(Input.Changed, "Input.filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.table.set_filter(event.value)
+        self.summarise()
+
+    @on(Input.Submitted, "Input.filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()

@@ -1,0 +1,44 @@
+"""The top bar: which profile, which environment, who we are, and whether writes are blocked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class ContextHeader(Widget):
+    """One line of context, in an alarming colour on production."""
+
+    DEFAULT_CSS = """
+    ContextHeader { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    ContextHeader.-prod { background: $error; color: $text; text-style: bold; }
+    ContextHeader.-sandbox { background: $primary-darken-2; }
+    """
+
+    profile = reactive("")
+    environment = reactive("")
+    identity = reactive("")
+    read_only = reactive(False)
+    demo = reactive(False)
+
+    def watch_environment(self, environment: str) -> None:
+        self.set_class(environment == "prod", "-prod")
+
+    def render(self) -> Text:
+        env = self.environment.upper() or "?"
+        parts: list[Text | str | tuple[str, str]] = [
+            ("carbontui", "bold"),
+            "  ",
+            ("profile ", "dim"),
+            (self.profile, "bold"),
+            "  ",
+            (f" {env} ", "reverse bold" if self.environment == "prod" else "reverse"),
+        ]
+        if self.identity:
+            parts += ["  ", (self.identity, "italic")]
+        if self.read_only:
+            parts += ["  ", (" READ-ONLY ", "bold reverse")]
+        if self.demo:
+            parts += ["  ", ("demo sandbox", "dim")]
+        return Text.assemble(*parts)

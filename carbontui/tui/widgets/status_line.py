@@ -1,0 +1,36 @@
+"""A one-line status under each view: progress, freshness, or what went wrong."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class StatusLine(Widget):
+    """Shows ``summary · updated 12s ago`` or ``STALE · error`` with a spinner-free progress."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; color: $text-muted; }
+    StatusLine.-error { color: $warning; }
+    """
+
+    summary = reactive("")
+    freshness = reactive("")
+    progress = reactive("")
+    problem = reactive("")
+
+    def watch_problem(self, problem: str) -> None:
+        self.set_class(bool(problem), "-error")
+
+    def render(self) -> Text:
+        parts: list[str | tuple[str, str]] = []
+        if self.summary:
+            parts.append(self.summary)
+        if self.progress:
+            parts += ["  ", (self.progress, "bold")]
+        if self.freshness:
+            parts += ["  · ", self.freshness]
+        if self.problem:
+            parts += ["  · ", ("STALE", "bold reverse"), " ", self.problem]
+        return Text.assemble(*parts)
