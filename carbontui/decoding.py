@@ -30,8 +30,10 @@ def convert(value: Any, type_: type[T], *, endpoint: str) -> T:
         return msgspec.convert(value, type=type_)
     except msgspec.ValidationError as exc:
         field = _field_of(str(exc))
+        reason = str(exc).split(" - at `", 1)[0]
+        where = f" at `{field}`" if field else ""
         raise ApiError(
-            f"unexpected response shape: {exc}", endpoint=endpoint, field=field
+            f"unexpected response shape{where}: {reason}", endpoint=endpoint, field=field
         ) from None
 
 
@@ -41,10 +43,12 @@ def decode(content: bytes, type_: type[T], *, endpoint: str) -> T:
 
 
 def _field_of(message: str) -> str | None:
-    # msgspec ends path-specific messages with "- at `$.path.to.field`".
+    # msgspec ends path-specific messages with "- at `$.path.to.field`"; for a missing field
+    # that path is the enclosing object's: "Object missing required field `x` - at `$.items[0]`".
     marker = "- at `"
-    if marker in message:
-        return message.split(marker, 1)[1].rstrip("`")
-    if "missing required field `" in message:
-        return "$." + message.split("missing required field `", 1)[1].rstrip("`")
-    return None
+    path = message.split(marker, 1)[1].rstrip("`") if marker in message else None
+    missing = "missing required field `"
+    if missing in message:
+        name = message.split(missing, 1)[1].split("`", 1)[0]
+        return f"{path or '$'}.{name}"
+    return path

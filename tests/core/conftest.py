@@ -15,7 +15,10 @@ from carbontui.sandbox import SandboxServer
 @pytest.fixture(scope="session")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     """One sandbox for tests that only read, or create things nobody else counts."""
-    server, _ = start_sandbox(tmp_path_factory.mktemp("shared"), seed=0, apps=25, installations=12)
+    server, box = start_sandbox(
+        tmp_path_factory.mktemp("shared"), seed=0, apps=25, installations=12
+    )
+    box.close()
     yield server
     server.stop()
 
@@ -26,6 +29,7 @@ def sandbox(shared_server: SandboxServer, tmp_path: Path) -> Iterator[Sandbox]:
     box = Sandbox(shared_server, tmp_path / "cfg")
     box.reset_stats()
     yield box
+    box.close()
     shared_server.state.clock_offset = 0.0
     shared_server.state.latency_ms = 0
 
@@ -33,13 +37,14 @@ def sandbox(shared_server: SandboxServer, tmp_path: Path) -> Iterator[Sandbox]:
 @pytest.fixture
 def make_sandbox(tmp_path: Path) -> Iterator[SandboxFactory]:
     """``make_sandbox(**SandboxOptions) -> Sandbox``: a private sandbox, stopped afterwards."""
-    servers: list[SandboxServer] = []
+    started: list[tuple[SandboxServer, Sandbox]] = []
 
     def make(**options: Any) -> Sandbox:
-        server, box = start_sandbox(tmp_path / f"cfg{len(servers)}", **options)
-        servers.append(server)
+        server, box = start_sandbox(tmp_path / f"cfg{len(started)}", **options)
+        started.append((server, box))
         return box
 
     yield make
-    for server in servers:
+    for server, box in started:
+        box.close()
         server.stop()
