@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+import httpx
+
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -36,11 +38,27 @@ TABS = (
 )
 
 
+class Dashboard(Vertical):
+    """The tabs of one open profile; replaced whole when the profile changes."""
+
+    def __init__(self, services: Services, *, initial: str) -> None:
+        super().__init__(id="dashboard")
+        self.services = services
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial=self.initial, id="tabs"):
+            for pane_id, label, view in TABS:
+                with TabPane(label, id=pane_id):
+                    yield view(self.services, id=f"{pane_id}-view")
+
+
 class CarbonApp(App[None]):
     """Keys, identity and tokens, installations and profiles for one profile at a time."""
 
     CSS_PATH = "app.tcss"
     TITLE = "carbontui"
+    AUTO_FOCUS = "VirtualTable"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "show_tab('keys')", "Keys"),
         Binding("2", "show_tab('identity')", "Identity"),
@@ -60,12 +78,17 @@ class CarbonApp(App[None]):
         demo: bool = False,
         clock: Clock = system_clock,
         history: ActionHistory | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__()
-        self.services = Services(config, clock=clock, force_read_only=read_only)
+        self.services = Services(
+            config, clock=clock, force_read_only=read_only, transport=transport
+        )
         self.history = history or ActionHistory(clock=clock)
         self._initial_profile = profile
         self._demo = demo
+        #: The tab to show; kept across profile switches and set before the tabs exist.
+        self._tab = "keys"
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -100,7 +123,7 @@ class CarbonApp(App[None]):
             await tabs.add_pane(
                 TabPane(label, view(self.services, id=f"{pane_id}-view"), id=pane_id)
             )
-        tabs.active = "keys"
+        tabs.active = self._tab
         self._update_header()
         self._focus_active()
         self.load_identity()
@@ -142,6 +165,7 @@ class CarbonApp(App[None]):
 
     def action_show_tab(self, pane_id: str) -> None:
         """Switch to a tab by id."""
+        self._tab = pane_id
         tabs = self.query(TabbedContent)
         if tabs:
             tabs.first().active = pane_id
@@ -149,6 +173,8 @@ class CarbonApp(App[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._tab = event.pane.id
         self._focus_active()
         view = self._active_view()
         if isinstance(view, PollingView):
@@ -168,7 +194,8 @@ class CarbonApp(App[None]):
             if tables:
                 self.call_after_refresh(tables.first().focus)
 
-    async def action_switch_profile(self, name: str) -> None:
+    @work(exclusive=True, group="switch-profile")
+    async def switch_profile(self, name: str) -> None:
         """Switch every view to another profile."""
         if self.services.session and self.services.session.profile.name == name:
             self.notify(f"already on {name}")
@@ -271,7 +298,7 @@ class CarbonApp(App[None]):
             yield SystemCommand(
                 f"Switch to profile {name}",
                 "Open this profile in every view",
-                lambda n=name: self.run_action(f"switch_profile({n!r})"),
+                lambda n=name: self.switch_profile(n),
             )
         yield SystemCommand(
             "Action history", "What this machine did, newest first", self.action_history

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import httpx
+
 from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
 from carbontui.clock import Clock, system_clock
@@ -17,6 +19,8 @@ class Services:
     config: Config
     clock: Clock = system_clock
     force_read_only: bool = False
+    #: Tests and snapshots route HTTP to an in-process sandbox through this.
+    transport: httpx.AsyncBaseTransport | None = None
     cache: TokenCache = field(init=False)
     session: ProfileSession | None = field(default=None, init=False)
 
@@ -37,5 +41,7 @@ class Services:
     def open(self, name: str | None) -> ProfileSession:
         """Build the session of profile ``name`` (raises ConfigError for bad secrets/keys)."""
         profile = self.config.profile(name)
-        self.session = ProfileSession(profile, cache=self.cache, clock=self.clock)
+        self.session = ProfileSession(
+            profile, cache=self.cache, clock=self.clock, transport=self.transport
+        )
         return self.session

@@ -57,4 +57,4 @@ class KeysView(TableView):
 
     def action_create(self) -> None:
         """Open the create form (blocked on read-only profiles)."""
-        self.app.run_action("create_key")
+        self.app.action_create_key()  # type: ignore[attr-defined]

@@ -53,4 +53,4 @@ class ProfilesView(Vertical):
     @on(VirtualTable.RowSelected, "#profiles-table")
     def _switch(self, event: VirtualTable.RowSelected) -> None:
         assert isinstance(event.row, Profile)
-        self.app.run_action(f"switch_profile({event.row.name!r})")
+        self.app.switch_profile(event.row.name)  # type: ignore[attr-defined]

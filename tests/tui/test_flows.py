@@ -1,0 +1,283 @@
+"""Pilot tests: every dashboard flow, against a real loopback sandbox."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from carbontui.auth.token import TokenKind
+from carbontui.clock import ManualClock
+from carbontui.sandbox import SandboxServer
+from carbontui.tui.app import CarbonApp
+from carbontui.tui.screens.confirm import ConfirmScreen
+from carbontui.tui.screens.help import HelpScreen
+from carbontui.tui.screens.installation_detail import InstallationDetailScreen
+from carbontui.tui.screens.key_create import CreateKeyScreen
+from carbontui.tui.screens.key_detail import KeyDetailScreen
+from carbontui.tui.screens.secret_once import SecretOnceScreen
+from carbontui.tui.views.installations import InstallationsView
+from carbontui.tui.views.keys import KeysView
+from carbontui.tui.widgets.context_header import ContextHeader
+from tui_testlib import SIZE, screen_text, wait_until
+
+MakeApp = Callable[..., CarbonApp]
+
+
+async def loaded_keys(app: CarbonApp, pilot) -> KeysView:  # type: ignore[no-untyped-def]
+    view = app.query_one(KeysView)
+    await wait_until(pilot, lambda: view.table.total_count > 0 and app.focused is view.table)
+    return view
+
+
+async def test_keys_load_and_filter(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await loaded_keys(app, pilot)
+        assert view.table.total_count == 25
+        await pilot.press("slash", *"sandbox")
+        assert view.table.row_count == 2
+        assert "2 of 25 keys" in screen_text(app)
+        await pilot.press("escape")
+        assert view.table.row_count == 25
+        assert view.table.filter_text == ""
+
+
+async def test_key_detail_shows_permission_objects(make_app: MakeApp, sandbox: SandboxServer) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await loaded_keys(app, pilot)
+        assert view.table.current_row is not None
+        first = view.table.current_row
+        await pilot.press("enter")
+        assert isinstance(app.screen, KeyDetailScreen)
+        await wait_until(pilot, lambda: "default-roles-co2free" in screen_text(app))
+        expected = next(a for a in sandbox.state.applications if a.id == first.id)
+        text = screen_text(app)
+        assert len(expected.permission_ids) > 0
+        for permission_id in expected.permission_ids:
+            assert permission_id in text
+        assert "CONTAINER" in text and first.client_id in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, KeyDetailScreen)
+
+
+async def test_create_key_shows_secret_once_and_saves_profile(
+    make_app: MakeApp, sandbox: SandboxServer, config_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
+        form = app.screen
+        assert isinstance(form, CreateKeyScreen)
+        await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
+        await pilot.press(*"billing_sync")
+        assert "cbx_b2b_billing_sync" in screen_text(app)
+        # Submitting incomplete input explains every problem and sends nothing.
+        await pilot.press("ctrl+s")
+        assert "display name is required" in screen_text(app)
+        before = len(sandbox.state.applications)
+        form.query_one("#create-display-name").value = "Billing sync"
+        form.query_one("#create-permissions").select_all()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SecretOnceScreen))
+        secret_screen = app.screen
+        assert isinstance(secret_screen, SecretOnceScreen)
+        created = secret_screen.created
+        assert created.client_id == "cbx_b2b_billing_sync"
+        assert len(sandbox.state.applications) == before + 1
+        # Masked until revealed on purpose.
+        assert created.client_secret not in screen_text(app)
+        assert "will NOT be shown again" in screen_text(app)
+        await pilot.press("v")
+        assert created.client_secret in screen_text(app)
+        await pilot.press("v")
+        secret_screen.query_one("#secret-profile-name").value = "billing"
+        await pilot.press("s")
+        credentials = config_path.parent / "credentials.toml"
+        assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+        assert created.client_secret in credentials.read_text()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SecretOnceScreen))
+    entries = app.history.entries()
+    assert [e.action for e in entries] == ["create-key", "save-key-profile"]
+    assert all(created.client_secret not in str(e) for e in entries)
+
+
+async def test_closing_unsaved_secret_asks_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
+        form = app.screen
+        assert isinstance(form, CreateKeyScreen)
+        await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
+        form.query_one("#create-client-id").value = "ask_first"
+        form.query_one("#create-display-name").value = "Ask first"
+        form.query_one("#create-permissions").select_all()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SecretOnceScreen))
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # "no": back to the secret
+        assert isinstance(app.screen, SecretOnceScreen)
+        await pilot.press("escape")
+        await pilot.click("#confirm-yes")
+        await wait_until(pilot, lambda: not isinstance(app.screen, (SecretOnceScreen, ConfirmScreen)))
+
+
+async def test_mint_shows_countdown_then_revoke(make_app: MakeApp, clock: ManualClock, sandbox: SandboxServer) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("3")
+        view = app.query_one(InstallationsView)
+        await wait_until(pilot, lambda: view.table.total_count > 0)
+        item = view.table.current_row
+        assert item is not None
+        key = app.services.session.registry.auth.key(item.id)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: app.services.cache.peek(key) is not None)
+        await wait_until(pilot, lambda: "● 1h 00m" in screen_text(app) or "● 59m" in screen_text(app))
+        clock.advance(3600 - 200)
+        view.tick()
+        await pilot.pause()
+        assert "● 3m 20s" in screen_text(app)
+        token = app.services.cache.peek(key)
+        assert token is not None and token.kind is TokenKind.REGISTRY_INSTALLATION
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm-yes")
+        await wait_until(pilot, lambda: app.services.cache.peek(key) is None)
+        assert "no token" in screen_text(app).split(item.id)[1].splitlines()[0]
+    actions = [(e.action, e.outcome) for e in app.history.entries()]
+    assert actions == [("mint-installation-token", "ok"), ("revoke-installation-token", "ok")]
+
+
+async def test_installation_detail_permission_map(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("3")
+        view = app.query_one(InstallationsView)
+        await wait_until(pilot, lambda: view.table.total_count > 0)
+        await pilot.press("enter")
+        assert isinstance(app.screen, InstallationDetailScreen)
+        await wait_until(pilot, lambda: "organization read live" in screen_text(app))
+        text = screen_text(app)
+        assert "RESOURCE" in text and "VIEW" in text and "REQUEST" in text and "WRITE" in text
+        assert "●" in text
+
+
+async def test_identity_tab_lists_live_tokens_and_reveals_on_purpose(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: "Registry app token" in screen_text(app))
+        text = screen_text(app)
+        assert "Carbonext access token" in text and "cbx_b2b_sandbox_hml" in text
+        token = app.services.cache.peek(app.services.session.carbonext.token_key)
+        assert token is not None
+        assert token.value[:40] not in text
+        await pilot.press("v")
+        await pilot.pause()
+        assert token.value[:10] in screen_text(app)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.services.cache.peek(app.services.session.carbonext.token_key) is not token)
+
+
+async def test_profile_switch_cancels_old_workers_and_reloads(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        old_view = await loaded_keys(app, pilot)
+        old_session = app.services.session
+        await pilot.press("4")
+        await pilot.press("down")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.services.session is not old_session)
+        header = app.query_one(ContextHeader)
+        assert header.profile == "sandbox-prod"
+        assert header.has_class("-prod")
+        assert not old_view.is_attached
+        assert all(w.node is not old_view for w in app.workers)
+        new_view = await loaded_keys(app, pilot)
+        assert new_view is not old_view
+        await wait_until(pilot, lambda: "Mata Atlântica" in header.identity or "Ltda" in header.identity)
+
+
+async def test_error_keeps_rows_marked_stale_and_recovers(make_app: MakeApp, sandbox: SandboxServer) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await loaded_keys(app, pilot)
+        port = sandbox.port
+        sandbox.stop()
+        view.poll()
+        await wait_until(pilot, lambda: view.status.problem != "")
+        assert view.table.total_count == 25
+        assert view.table.stale
+        assert "STALE" in screen_text(app)
+        problems = [n for n in app._notifications if "update failed" in (n.title or "")]
+        assert len(problems) == 1
+        view.poll()  # the same problem again: no second notification
+        await wait_until(pilot, lambda: view.failures >= 2)
+        assert len([n for n in app._notifications if "update failed" in (n.title or "")]) == 1
+        restarted = SandboxServer(app=sandbox.app, port=port).start()
+        try:
+            view.poll()
+            await wait_until(pilot, lambda: view.status.problem == "")
+            assert not view.table.stale
+        finally:
+            restarted.stop()
+
+
+async def test_read_only_profile_blocks_create(make_app: MakeApp) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        assert app.query_one(ContextHeader).read_only
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, CreateKeyScreen)
+        assert any("read-only" in n.message for n in app._notifications)
+
+
+async def test_prod_profile_requires_typing_its_name(make_app: MakeApp) -> None:
+    app = make_app(profile="sandbox-prod")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.query_one("#confirm-yes").disabled
+        await pilot.press(*"sandbox-pro")
+        assert confirm.query_one("#confirm-yes").disabled
+        await pilot.press("d", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
+
+
+async def test_help_lists_bindings(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for expected in ("New key", "Mint token", "Revoke token", "Refresh token", "Filter"):
+            assert expected in text
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3", "4"])
+async def test_number_keys_switch_tabs(make_app: MakeApp, key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press(key)
+        tabs = app.query_one("#tabs")
+        assert tabs.active == ["keys", "identity", "installations", "profiles"][int(key) - 1]
