@@ -19,7 +19,7 @@ from carbontui.config import Config, ConfigError
 from carbontui.errors import CarbontuiError
 from carbontui.history import ActionHistory
 from carbontui.tui.screens.confirm import ConfirmScreen
-from carbontui.tui.screens.help import HelpScreen
+from carbontui.tui.screens.help import HelpScreen, inherited_bindings
 from carbontui.tui.services import Services
 from carbontui.tui.views.identity import IdentityView
 from carbontui.tui.views.installations import InstallationsView
@@ -208,7 +208,7 @@ class CarbonApp(App[None]):
         """Show every key binding."""
         groups: list[tuple[str, list[BindingType]]] = [("Everywhere", list(self.BINDINGS))]
         for _, label, view in TABS:
-            groups.append((label.split(" ", 1)[1], list(getattr(view, "BINDINGS", []))))
+            groups.append((label.split(" ", 1)[1], inherited_bindings(view)))
         groups.append(("Tables", list(VirtualTable.BINDINGS)))
         self.push_screen(HelpScreen(groups))
 

@@ -11,6 +11,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 
+def inherited_bindings(cls: type) -> list[BindingType]:
+    """A class's bindings including those of its bases (Textual merges them the same way)."""
+    merged: list[BindingType] = []
+    for klass in reversed(cls.__mro__):
+        merged.extend(klass.__dict__.get("BINDINGS", []))
+    return merged
+
+
 def describe(bindings: list[BindingType]) -> list[tuple[str, str]]:
     """(keys, description) for each binding that has a description."""
     rows = []

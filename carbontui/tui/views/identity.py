@@ -39,8 +39,8 @@ class IdentityView(PollingView):
         yield Static("loading identity…", id="identity-panel", classes="panel")
         yield VirtualTable(
             [
-                Column("TOKEN", lambda r: r[1].kind.label, width=28),
-                Column("FOR", _subject, width=38),
+                Column("TOKEN", lambda r: r[1].kind.label, width=27),
+                Column("FOR", _subject, width=24),
                 Column("SCOPE / PERMISSIONS", _scope),
                 Column(
                     "EXPIRES IN",
@@ -52,7 +52,7 @@ class IdentityView(PollingView):
                     lambda r: "refresh token" if r[1].can_refresh else "new grant",
                     width=13,
                 ),
-                Column("VALUE", self._value, width=24),
+                Column("VALUE", self._value, width=20),
             ],
             key=lambda r: "/".join(r[0]),
             search_text=lambda r: r[1].kind.label,

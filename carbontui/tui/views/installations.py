@@ -33,8 +33,8 @@ class InstallationsView(TableView):
             [
                 Column("ORGANIZATION", lambda i: i.organization.full_name or "-"),
                 Column("COUNTRY", lambda i: i.organization.country_code or "-", width=7),
-                Column("TYPE", lambda i: i.organization.type or "-", width=18),
-                Column("APP NAME", lambda i: i.app_name_id or "-", width=14),
+                Column("TYPE", lambda i: i.organization.type or "-", width=16),
+                Column("APP NAME", lambda i: i.app_name_id or "-", width=17),
                 Column("INSTALLATION ID", lambda i: i.id, width=36),
                 Column("TOKEN", self._token_cell, width=12),
             ],
