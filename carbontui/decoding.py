@@ -18,9 +18,12 @@ def parse_json(content: bytes, *, endpoint: str) -> Any:
     try:
         return _json.decode(content)
     except msgspec.DecodeError as exc:
-        snippet = content[:60].decode("utf-8", "replace").strip().replace("\n", " ")
+        text = content[:60].decode("utf-8", "replace").strip().replace("\n", " ")
+        if text.startswith(("{", "[", '"')):
+            # Broken JSON may be a cut-off token answer: never quote it.
+            raise ApiError(f"response is malformed JSON ({exc})", endpoint=endpoint) from None
         raise ApiError(
-            f"response is not JSON ({exc}); it starts with {snippet!r}", endpoint=endpoint
+            f"response is not JSON ({exc}); it starts with {text!r}", endpoint=endpoint
         ) from None
 
 

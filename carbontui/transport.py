@@ -111,8 +111,10 @@ def error_details(response: httpx.Response) -> tuple[str, str | None]:
     if not isinstance(body, dict):
         return reason, None
     # OAuth servers (Keycloak, IdentityServer) answer {"error", "error_description"};
-    # the APIs answer {"statusCode", "message"} (message may be a list of validation errors).
-    code = body.get("error") if isinstance(body.get("error"), str) else None
+    # the APIs answer {"statusCode", "message", "error"} (message may be a list of validation
+    # errors, and "error" is only the HTTP reason phrase, so it is no code).
+    error = body.get("error")
+    code = error if isinstance(error, str) and "statusCode" not in body else None
     detail = body.get("error_description") or body.get("message") or body.get("title")
     if isinstance(detail, list):
         detail = "; ".join(str(item) for item in detail)

@@ -43,9 +43,9 @@ class RegistryClient:
         """An installation access token (cached; ``force`` mints a new one now)."""
         return await self.auth.installation_token(installation_id, force=force)
 
-    async def revoke(self, installation_id: str) -> bool:
-        """Invalidate the cached token of an installation on the server. Never retried."""
-        return await self.auth.revoke(installation_id)
+    async def revoke(self, installation_id: str, *, token: str | None = None) -> bool:
+        """Invalidate an installation's cached token (or ``token``) on the server. Never retried."""
+        return await self.auth.revoke(installation_id, token=token)
 
     async def list_page(self, page: int = 0, limit: int = 100) -> InstallationPage:
         """One page of installations, as the server numbers request pages."""

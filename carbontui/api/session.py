@@ -12,11 +12,20 @@ from carbontui.auth.cache import TokenCache
 from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.registry import RegistryAuth
 from carbontui.clock import Clock, system_clock
-from carbontui.config import Profile
+from carbontui.config import ConfigError, Profile, Secret
 from carbontui.transport import RetryPolicy
 
 USER_AGENT = f"carbontui/{__version__} (+python-httpx/{httpx.__version__})"
 API_VERSION_HEADER = "x-icr-api-version"
+
+
+def resolve_client_secret(profile: Profile) -> Secret:
+    """The Carbonext client secret; a ``ConfigError`` says which profile's secret failed."""
+    assert profile.carbonext is not None
+    try:
+        return profile.carbonext.client_secret.resolve()
+    except ConfigError as exc:
+        raise ConfigError(f"profile '{profile.name}': carbonext client_secret: {exc}") from None
 
 
 class ProfileSession:
@@ -69,7 +78,7 @@ class ProfileSession:
             http,
             token_url=settings.token_url,
             client_id=settings.client_id,
-            client_secret=settings.client_secret.resolve().reveal(),
+            client_secret=resolve_client_secret(self.profile).reveal(),
             scope=settings.scope,
             basic_auth=settings.token_auth == "client_secret_basic",
             clock=self.clock,

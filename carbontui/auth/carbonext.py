@@ -23,6 +23,9 @@ class _TokenResponse(msgspec.Struct, frozen=True):
     refresh_token: str | None = None
     scope: str | None = None
 
+    def __repr__(self) -> str:
+        return f"_TokenResponse(expires_in={self.expires_in!r}, scope={self.scope!r})"
+
 
 class CarbonextTokenSource:
     """Obtains Carbonext access tokens for one client; plug ``fetch`` into the TokenCache."""

@@ -141,14 +141,16 @@ class RegistryAuth:
             organization_id=payload.organization_id,
         )
 
-    async def revoke(self, installation_id: str) -> bool:
+    async def revoke(self, installation_id: str, *, token: str | None = None) -> bool:
         """``DELETE /app/installations/token`` with the installation's token, then forget it.
 
-        Never retried automatically. With no cached token there is nothing to revoke.
+        ``token`` revokes that token value instead of the cached one (e.g. one minted by
+        another process). Never retried automatically. With no token there is nothing to revoke.
         """
         key = self.key(installation_id)
-        token = self._cache.peek(key)
-        if token is None:
+        cached = self._cache.peek(key)
+        value = token or (cached.value if cached is not None else None)
+        if value is None:
             return False
         endpoint = "DELETE /app/installations/token"
         try:
@@ -159,13 +161,15 @@ class RegistryAuth:
                 idempotent=False,
                 retry=self._retry,
                 endpoint=endpoint,
-                headers={"Authorization": f"Bearer {token.value}"},
+                headers={"Authorization": f"Bearer {value}"},
             )
         except ApiError as exc:
-            if exc.status == 401:
-                # Already invalid on the server: the outcome the user wanted.
-                self._cache.invalidate(key)
-                return True
-            raise
-        self._cache.invalidate(key)
-        return response.content.strip() in (b"true", b"")
+            if exc.status != 401:
+                raise
+            # Already invalid on the server: the outcome the user wanted.
+            revoked = True
+        else:
+            revoked = response.content.strip() in (b"true", b"")
+        if cached is not None and cached.value == value:
+            self._cache.invalidate(key)
+        return revoked

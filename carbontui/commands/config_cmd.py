@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from carbontui.api.session import resolve_client_secret
+from carbontui.auth.app_jwt import AppJwtSigner
+from carbontui.clock import system_clock
 from carbontui.commands.context import CommandContext
 from carbontui.commands.output import print_json, print_table, warn
 from carbontui.config import resolve_config_path, write_starter_config
@@ -34,24 +37,43 @@ async def run_path(ctx: CommandContext) -> int:
 
 
 async def run_check(ctx: CommandContext) -> int:
-    """Load and validate; resolve the selected profile's secrets and key without printing them."""
+    """Load and validate; resolve the selected profile's secrets and key without printing them.
+
+    Any problem is a ``ConfigError`` (exit 2) naming the file, key, variable or command.
+    """
     config = ctx.config
     profile = ctx.profile
+    services: dict[str, str] = {}
     if profile.carbonext is not None:
-        profile.carbonext.client_secret.resolve()
+        settings = profile.carbonext
+        resolve_client_secret(profile)
+        services["carbonext"] = (
+            f"client {settings.client_id}, secret from {settings.client_secret.describe()}"
+        )
     if profile.registry is not None:
-        profile.registry.load_private_key()
+        registry = profile.registry
+        signer = AppJwtSigner(registry.app_id, registry.load_private_key().reveal(), system_clock)
+        services["registry"] = (
+            f"app {registry.app_id}, {signer.algorithm} key {registry.private_key_file}"
+        )
     if ctx.args.json:
         print_json(
             {
                 "path": str(config.path),
                 "profile": profile.name,
+                "environment": profile.environment,
                 "ok": True,
+                "services": services,
                 "warnings": list(config.warnings),
             }
         )
-    else:
-        print(f"{config.path}: ok ({len(config.profiles)} profiles; '{profile.name}' resolves)")
+        return 0
+    count = len(config.profiles)
+    print(f"{config.path}: ok ({count} profile{'' if count == 1 else 's'})")
+    flags = ", read-only" if profile.read_only else ""
+    print(f"profile '{profile.name}' ({profile.environment}{flags}):")
+    for service, detail in services.items() or [("services", "none configured")]:
+        print(f"  {service + ':':<10} {detail}")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from carbontui.api.session import ProfileSession
@@ -19,6 +19,7 @@ from carbontui.config import (
     resolve_profile_name,
 )
 from carbontui.errors import ReadOnlyError
+from carbontui.history import ActionHistory
 
 
 class UsageError(Exception):
@@ -54,6 +55,13 @@ class CommandContext:
     def read_only(self) -> bool:
         """Whether create/revoke are blocked (profile setting or --read-only)."""
         return bool(getattr(self.args, "read_only", False)) or self.profile.read_only
+
+    def record(self, action: str, objects: Sequence[str], outcome: str) -> None:
+        """Append to the local action history (ids and outcomes only); never fails the command."""
+        try:
+            ActionHistory().record(self.profile.name, action, objects, outcome)
+        except OSError as exc:
+            sys.stderr.write(f"carbontui: warning: could not write the action history: {exc}\n")
 
     def session(self) -> ProfileSession:
         """A fresh session for the selected profile."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from carbontui.commands.context import CommandContext, require_service
+from carbontui.commands.context import CommandContext, UsageError, require_service
 from carbontui.commands.output import print_fields, print_json, print_table, warn
+from carbontui.errors import ApiError
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -24,9 +26,17 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     token.add_argument("id")
     token.set_defaults(handler=run_token)
     revoke = inst_sub.add_parser(
-        "revoke", parents=[common], help="mint then revoke (invalidate) a token"
+        "revoke",
+        parents=[common],
+        help="revoke (invalidate) an installation token: the one piped in with --token-stdin, "
+        "else a freshly minted one",
     )
     revoke.add_argument("id")
+    revoke.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="revoke the token read from standard input (e.g. saved from `installations token`)",
+    )
     revoke.add_argument("--confirm", metavar="PROFILE", help="confirm a revoke on a prod profile")
     revoke.set_defaults(handler=run_revoke)
 
@@ -108,18 +118,30 @@ async def run_token(ctx: CommandContext) -> int:
 
 
 async def run_revoke(ctx: CommandContext) -> int:
-    """A headless process holds no earlier token, so it mints one and revokes that.
+    """Revoke the token given on stdin, or else mint one and revoke that.
 
-    This proves the revoke path end to end; tokens minted by other processes are unaffected
-    (the platform revokes only the token presented).
+    The platform revokes only the token presented, so without ``--token-stdin`` (a headless
+    process holds no earlier token) this proves the revoke path end to end and leaves tokens
+    minted elsewhere untouched.
     """
     ctx.require_writable("revoke an installation token")
+    given: str | None = None
+    if ctx.args.token_stdin:
+        given = sys.stdin.readline().strip()
+        if not given:
+            raise UsageError("--token-stdin: no token on standard input")
     async with ctx.session() as session:
         require_service(session, "registry")
         registry = session.registry
         assert registry is not None
-        await registry.installation_token(ctx.args.id)
-        revoked = await registry.revoke(ctx.args.id)
+        try:
+            if given is None:
+                await registry.installation_token(ctx.args.id)
+            revoked = await registry.revoke(ctx.args.id, token=given)
+        except ApiError as exc:
+            ctx.record("revoke-installation-token", [ctx.args.id], f"error: {exc}")
+            raise
+    ctx.record("revoke-installation-token", [ctx.args.id], "ok" if revoked else "not confirmed")
     if ctx.args.json:
         print_json({"revoked": revoked, "installationId": ctx.args.id})
     else:

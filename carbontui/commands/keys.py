@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from carbontui.api.carbonext import CarbonextClient, preview_client_id
 from carbontui.commands.context import CommandContext, require_service
 from carbontui.commands.output import print_fields, print_json, print_table, warn
 from carbontui.config import CredentialsStore
-from carbontui.errors import NetworkError
+from carbontui.errors import ApiError, NetworkError
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -96,11 +95,17 @@ async def run_create(ctx: CommandContext) -> int:
         require_service(session, "carbonext")
         client = session.carbonext
         assert client is not None
+        client_id = preview_client_id(args.client_id)
         try:
             created = await client.create(args.client_id, args.display_name, args.permission)
         except NetworkError as exc:
-            await _explain_ambiguous_create(client, preview_client_id(args.client_id), exc)
+            outcome = await _explain_ambiguous_create(client, client_id, exc)
+            ctx.record("create-key", [client_id], outcome)
             return 1
+        except ApiError as exc:
+            ctx.record("create-key", [client_id], f"error: {exc}")
+            raise
+    ctx.record("create-key", [created.id, created.client_id], "ok")
     if args.json:
         print_json(created)
     else:
@@ -122,19 +127,20 @@ async def run_create(ctx: CommandContext) -> int:
 
 async def _explain_ambiguous_create(
     client: CarbonextClient, client_id: str, exc: NetworkError
-) -> None:
+) -> str:
+    """Tell the user whether an unanswered create happened; returns the history outcome."""
     warn(f"create failed without an answer ({exc}); checking whether the key was created...")
     try:
         keys = await client.list_all()
-    except Exception as lookup:
+    except ApiError as lookup:
         warn(f"could not check ({lookup}); run `carbontui keys list` before trying again.")
-        return
+        return "unknown: no answer, and the check failed"
     match = next((k for k in keys if k.client_id == client_id), None)
     if match is None:
         warn(f"no key {client_id} exists: the create did not happen, it is safe to run it again.")
-    else:
-        warn(
-            f"key {client_id} WAS created (id {match.id}) but its secret was lost in transit. "
-            "Create a new key with another client id."
-        )
-    sys.stderr.flush()
+        return "not created: no answer"
+    warn(
+        f"key {client_id} WAS created (id {match.id}) but its secret was lost in transit. "
+        "Create a new key with another client id."
+    )
+    return f"created as {match.id}, secret lost: no answer"

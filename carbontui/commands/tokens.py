@@ -7,7 +7,7 @@ import sys
 
 from carbontui.auth.token import Token
 from carbontui.commands.context import CommandContext, require_service
-from carbontui.commands.output import print_fields, print_json
+from carbontui.commands.output import print_fields, print_json, warn
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -91,7 +91,7 @@ async def run_whoami(ctx: CommandContext) -> int:
                 ("issuer", claims.get("iss")),
                 ("scope", list(token.scope)),
                 ("roles", list(token.roles)),
-                ("(no userinfo endpoint; shown from the token's claims)", ""),
             ]
         )
+        warn("this profile has no userinfo_url: shown from the access token's claims")
     return 0
