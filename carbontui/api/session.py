@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import ssl
+
 import httpx
 
 from carbontui import __version__
@@ -17,6 +20,17 @@ from carbontui.transport import RetryPolicy
 
 USER_AGENT = f"carbontui/{__version__} (+python-httpx/{httpx.__version__})"
 API_VERSION_HEADER = "x-icr-api-version"
+
+
+@functools.cache
+def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """A verifying TLS context, built once per CA bundle and shared by every client.
+
+    Loading the CA store takes tens of milliseconds; doing it per client slowed every start.
+    """
+    if ca_bundle is None:
+        return httpx.create_ssl_context()  # certifi's CA store, as httpx does by default
+    return ssl.create_default_context(cafile=ca_bundle)
 
 
 def resolve_client_secret(profile: Profile) -> Secret:
@@ -57,7 +71,7 @@ class ProfileSession:
         return f"ProfileSession(profile={self.profile.name!r})"
 
     def _http(self, base_url: str, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
-        verify: str | bool = str(self.profile.ca_bundle) if self.profile.ca_bundle else True
+        verify = tls_context(str(self.profile.ca_bundle) if self.profile.ca_bundle else None)
         timeout = httpx.Timeout(self.profile.timeout, connect=min(5.0, self.profile.timeout))
         client = httpx.AsyncClient(
             base_url=base_url,

@@ -104,7 +104,9 @@ async def test_refresh_ahead_of_expiry(
         assert (await client.token()).value == first.value
         assert box.stats() == {KEYCLOAK_TOKEN: 1}
         clock.advance(1)  # now exactly `margin` seconds before real expiry
-        second = await client.token()
+        renewed = await asyncio.gather(*(client.token() for _ in range(50)))
+    second = renewed[0]
+    assert {t.value for t in renewed} == {second.value}  # one refresh for 50 callers
     assert second.value != first.value
     assert second.expires_at == clock() + ttl
     assert box.stats() == {KEYCLOAK_TOKEN: 2}
