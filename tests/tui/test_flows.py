@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tui_testlib import SIZE, screen_text, wait_until
 
 from carbontui.auth.token import TokenKind
 from carbontui.clock import ManualClock
@@ -21,7 +22,6 @@ from carbontui.tui.screens.secret_once import SecretOnceScreen
 from carbontui.tui.views.installations import InstallationsView
 from carbontui.tui.views.keys import KeysView
 from carbontui.tui.widgets.context_header import ContextHeader
-from tui_testlib import SIZE, screen_text, wait_until
 
 MakeApp = Callable[..., CarbonApp]
 
@@ -45,7 +45,9 @@ async def test_keys_load_and_filter(make_app: MakeApp) -> None:
         assert view.table.filter_text == ""
 
 
-async def test_key_detail_shows_permission_objects(make_app: MakeApp, sandbox: SandboxServer) -> None:
+async def test_key_detail_shows_permission_objects(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         view = await loaded_keys(app, pilot)
@@ -128,10 +130,14 @@ async def test_closing_unsaved_secret_asks_first(make_app: MakeApp) -> None:
         assert isinstance(app.screen, SecretOnceScreen)
         await pilot.press("escape")
         await pilot.click("#confirm-yes")
-        await wait_until(pilot, lambda: not isinstance(app.screen, (SecretOnceScreen, ConfirmScreen)))
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, (SecretOnceScreen, ConfirmScreen))
+        )
 
 
-async def test_mint_shows_countdown_then_revoke(make_app: MakeApp, clock: ManualClock, sandbox: SandboxServer) -> None:
+async def test_mint_shows_countdown_then_revoke(
+    make_app: MakeApp, clock: ManualClock, sandbox: SandboxServer
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded_keys(app, pilot)
@@ -143,7 +149,9 @@ async def test_mint_shows_countdown_then_revoke(make_app: MakeApp, clock: Manual
         key = app.services.session.registry.auth.key(item.id)
         await pilot.press("t")
         await wait_until(pilot, lambda: app.services.cache.peek(key) is not None)
-        await wait_until(pilot, lambda: "● 1h 00m" in screen_text(app) or "● 59m" in screen_text(app))
+        await wait_until(
+            pilot, lambda: "● 1h 00m" in screen_text(app) or "● 59m" in screen_text(app)
+        )
         clock.advance(3600 - 200)
         view.tick()
         await pilot.pause()
@@ -189,7 +197,10 @@ async def test_identity_tab_lists_live_tokens_and_reveals_on_purpose(make_app: M
         await pilot.pause()
         assert token.value[:10] in screen_text(app)
         await pilot.press("r")
-        await wait_until(pilot, lambda: app.services.cache.peek(app.services.session.carbonext.token_key) is not token)
+        await wait_until(
+            pilot,
+            lambda: app.services.cache.peek(app.services.session.carbonext.token_key) is not token,
+        )
 
 
 async def test_profile_switch_cancels_old_workers_and_reloads(make_app: MakeApp) -> None:
@@ -208,10 +219,14 @@ async def test_profile_switch_cancels_old_workers_and_reloads(make_app: MakeApp)
         assert all(w.node is not old_view for w in app.workers)
         new_view = await loaded_keys(app, pilot)
         assert new_view is not old_view
-        await wait_until(pilot, lambda: "Mata Atlântica" in header.identity or "Ltda" in header.identity)
+        await wait_until(
+            pilot, lambda: "Mata Atlântica" in header.identity or "Ltda" in header.identity
+        )
 
 
-async def test_error_keeps_rows_marked_stale_and_recovers(make_app: MakeApp, sandbox: SandboxServer) -> None:
+async def test_error_keeps_rows_marked_stale_and_recovers(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         view = await loaded_keys(app, pilot)

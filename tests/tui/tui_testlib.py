@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,28 +16,70 @@ from carbontui.config import load_config
 from carbontui.history import ActionHistory
 from carbontui.sandbox import SandboxOptions, create_app, write_config
 from carbontui.tui.app import CarbonApp
+from carbontui.tui.widgets.virtual_table import VirtualTable
 
 #: 2027-01-15 12:00:00 UTC: every snapshot and countdown is computed from this instant.
 FROZEN_AT = 1_800_000_000.0
 SIZE = (120, 40)
+SNAPSHOT_CONFIG_DIR = Path(tempfile.gettempdir()) / "carbontui-snapshot-config"
 
 
-def in_process_app(tmp_path: Path, profile: str = "sandbox-hml", **kwargs: Any) -> CarbonApp:
+class FailingTransport(httpx.AsyncBaseTransport):
+    """Wraps another transport; while ``failing`` every request fails to connect.
+
+    The in-process sandbox cannot refuse connections, so this stands in for a dead server.
+    """
+
+    def __init__(self) -> None:
+        self.inner: httpx.AsyncBaseTransport | None = None
+        self.failing = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.failing or self.inner is None:
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def in_process_app(
+    tmp_path: Path,
+    profile: str = "sandbox-hml",
+    *,
+    wrap_transport: FailingTransport | None = None,
+    **kwargs: Any,
+) -> CarbonApp:
     """A dashboard on an in-process sandbox behind a fixed URL, for pixel-stable snapshots."""
     clock = ManualClock(FROZEN_AT)
     sandbox_app = create_app(SandboxOptions(seed=0, now=clock))
-    path = write_config(tmp_path / "cfg", "http://sandbox.test", sandbox_app)
+    # A fixed directory, because the Profiles tab shows the config path.
+    path = write_config(SNAPSHOT_CONFIG_DIR, "http://sandbox.test", sandbox_app)
+    transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=sandbox_app)
+    if wrap_transport is not None:
+        wrap_transport.inner = transport
+        transport = wrap_transport
     return CarbonApp(
         load_config(path),
         profile=profile,
         clock=clock,
         history=ActionHistory(tmp_path / "history.jsonl", clock=clock),
-        transport=httpx.ASGITransport(app=sandbox_app),
+        transport=transport,
         **kwargs,
     )
 
 
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], *, limit: float = 15.0) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let pending work finish and drop toasts, so a snapshot shows a steady state."""
+    await pilot.pause(0.2)
+    pilot.app.clear_notifications()
+    # Tables under a modal repaint on their next tick; do it now so the picture is settled.
+    for screen in pilot.app.screen_stack:
+        for table in screen.query(VirtualTable):
+            table.refresh()
+    await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], *, limit: float = 15.0
+) -> None:
     """Let the app run until ``condition`` holds (fails the test after ``limit`` seconds)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
