@@ -17,6 +17,7 @@ from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, ConfigError
 from carbontui.errors import CarbontuiError
 from carbontui.history import ActionHistory
+from carbontui.tui.identity import fetch_identity
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.screens.help import HelpScreen, inherited_bindings
 from carbontui.tui.services import Services
@@ -137,28 +138,17 @@ class CarbonApp(App[None]):
         header.identity = ""
         self.sub_title = header.profile
 
-    def set_identity(self, legal_name: str | None, client_id: str | None) -> None:
-        """Show who the profile is in the header."""
-        text = " · ".join(part for part in (legal_name, client_id) if part)
-        self.query_one(ContextHeader).identity = text
-
     @work(exclusive=True, group="identity")
     async def load_identity(self) -> None:
         """Fill the header's identity without waiting for the Identity tab."""
         session = self.services.session
-        client = session.carbonext if session else None
-        if client is None:
+        if session is None or session.carbonext is None:
             return
+        header = self.query_one(ContextHeader)
         try:
-            if client.userinfo_url:
-                info = await client.userinfo()
-                self.set_identity(info.customer_legal_name, info.client_id)
-            else:
-                token = await client.token()
-                claims = token.claims or {}
-                self.set_identity(None, str(claims.get("azp") or claims.get("client_id") or ""))
+            header.identity = (await fetch_identity(session.carbonext)).headline
         except CarbontuiError as exc:
-            self.set_identity(None, f"identity unknown ({exc.message})")
+            header.identity = f"identity unknown ({exc.message})"
 
     # -- navigation ---------------------------------------------------------------------------
 

@@ -176,8 +176,8 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
                 f"[b]not created:[/] {exc}. No key {client_id} exists, so it is safe to try again."
             )
         return (
-            f"[b]{client_id} WAS created[/] (id {match.id}) but the answer, with its secret, was lost: "
-            "create another key with a different client id."
+            f"[b]{client_id} WAS created[/] (id {match.id}) but the answer, with its secret, "
+            "was lost: create another key with a different client id."
         )
 
     @on(Button.Pressed, "#create-cancel")

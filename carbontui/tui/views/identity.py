@@ -13,7 +13,9 @@ from textual.widgets import Static
 from carbontui.auth.token import Token, TokenKey, TokenKind
 from carbontui.errors import CarbontuiError
 from carbontui.tui.formatting import countdown
+from carbontui.tui.identity import fetch_identity
 from carbontui.tui.views.polling import PollingView
+from carbontui.tui.widgets.context_header import ContextHeader
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 
@@ -74,26 +76,9 @@ class IdentityView(PollingView):
         assert session is not None
         panel = self.query_one("#identity-panel", Static)
         if session.carbonext is not None:
-            client = session.carbonext
-            token = await client.token()
-            if client.userinfo_url:
-                info = await client.userinfo()
-                panel.update(
-                    f"[b]{info.customer_legal_name or '-'}[/]   tax id {info.customer_tax_id or '-'}\n"
-                    f"client id [b]{info.client_id or '-'}[/]   customer {info.customer_id or '-'}\n"
-                    f"permissions: {', '.join(info.permissions) or '-'}"
-                )
-                self.app.set_identity(info.customer_legal_name, info.client_id)  # type: ignore[attr-defined]
-            else:
-                claims = dict(token.claims or {})
-                client_id = str(claims.get("azp") or claims.get("client_id") or "-")
-                panel.update(
-                    f"client id [b]{client_id}[/]   (no userinfo endpoint: from the token's claims)\n"
-                    f"issuer {claims.get('iss', '-')}\n"
-                    f"roles: {', '.join(token.roles) or '-'}\n"
-                    f"scope: {' '.join(token.scope) or '-'}"
-                )
-                self.app.set_identity(None, client_id)  # type: ignore[attr-defined]
+            identity = await fetch_identity(session.carbonext)
+            panel.update(identity.details)
+            self.app.query_one(ContextHeader).identity = identity.headline
         else:
             panel.update("this profile has no Carbonext section")
         if session.registry is not None:

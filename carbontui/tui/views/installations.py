@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 
 from carbontui.api.models import Installation
 from carbontui.errors import CarbontuiError
-from carbontui.tui.formatting import token_status
+from carbontui.tui.formatting import duration, token_status
 from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
@@ -107,9 +107,8 @@ class InstallationsView(TableView):
             return
         app.record_action("mint-installation-token", objects=[item.id], outcome="ok")  # type: ignore[attr-defined]
         self.table.refresh()
-        app.notify(
-            f"token for {item.organization.full_name} minted; expires in {int((token.expires_at or 0) - self.services.clock())} s"
-        )
+        left = duration((token.expires_at or 0) - self.services.clock())
+        app.notify(f"token for {item.organization.full_name} minted; expires in {left}")
 
     def action_revoke(self) -> None:
         """Revoke the selected installation's token (asks first)."""

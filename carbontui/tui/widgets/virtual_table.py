@@ -55,7 +55,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     DEFAULT_CSS = """
     VirtualTable { height: 1fr; }
     VirtualTable > .virtual-table--header { text-style: bold; background: $panel; }
-    VirtualTable > .virtual-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    VirtualTable > .virtual-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
     VirtualTable:blur > .virtual-table--cursor { background: $block-cursor-blurred-background; }
     VirtualTable > .virtual-table--stale { color: $text-muted; }
     """
