@@ -8,7 +8,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("CARBONTUI_STATE_DIR", str(state))
     monkeypatch.delenv("CARBONTUI_CONFIG", raising=False)

@@ -60,10 +60,10 @@ class CarbonApp(App[None]):
     TITLE = "carbontui"
     AUTO_FOCUS = "VirtualTable"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show_tab('keys')", "Keys"),
-        Binding("2", "show_tab('identity')", "Identity"),
-        Binding("3", "show_tab('installations')", "Installations"),
-        Binding("4", "show_tab('profiles')", "Profiles"),
+        Binding("1", "show_tab('keys')", "Keys", show=False),
+        Binding("2", "show_tab('identity')", "Identity", show=False),
+        Binding("3", "show_tab('installations')", "Installations", show=False),
+        Binding("4", "show_tab('profiles')", "Profiles", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("h", "history", "History", show=False),
         Binding("q", "quit", "Quit"),

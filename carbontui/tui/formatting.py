@@ -55,3 +55,15 @@ def token_status(token: Token | None, now: float) -> Text:
     if token is None:
         return Text("no token", style="dim")
     return Text.assemble("● ", countdown(token.expires_at, now))
+
+
+def field_lines(pairs: list[tuple[str, object]]) -> Text:
+    """``label  value`` lines with bold, aligned labels (None shows as '-')."""
+    width = max((len(label) for label, _ in pairs), default=0) + 2
+    text = Text()
+    for index, (label, value) in enumerate(pairs):
+        if index:
+            text.append("\n")
+        text.append(label.ljust(width), style="bold")
+        text.append("-" if value is None or value == "" else str(value))
+    return text

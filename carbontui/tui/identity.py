@@ -27,8 +27,8 @@ async def fetch_identity(client: CarbonextClient) -> Identity:
         info = await client.userinfo()
         details = "\n".join(
             [
-                f"[b]{info.customer_legal_name or '-'}[/]   tax id {info.customer_tax_id or '-'}",
-                f"client id [b]{info.client_id or '-'}[/]   customer {info.customer_id or '-'}",
+                f"[b]{info.customer_legal_name or '-'}[/] · tax id {info.customer_tax_id or '-'}",
+                f"client id [b]{info.client_id or '-'}[/] · customer {info.customer_id or '-'}",
                 f"permissions: {', '.join(info.permissions) or '-'}",
             ]
         )
@@ -38,7 +38,7 @@ async def fetch_identity(client: CarbonextClient) -> Identity:
     client_id = str(claims.get("azp") or claims.get("client_id") or "") or None
     details = "\n".join(
         [
-            f"client id [b]{client_id or '-'}[/]   (no userinfo endpoint: from the token's claims)",
+            f"client id [b]{client_id or '-'}[/] · from the token's claims (no userinfo endpoint)",
             f"issuer {claims.get('iss', '-')}",
             f"roles: {', '.join(token.roles) or '-'}",
             f"scope: {' '.join(token.scope) or '-'}",

@@ -11,15 +11,12 @@ from typing import Any
 import httpx
 from textual.pilot import Pilot
 
-from carbontui.clock import ManualClock
-from carbontui.config import load_config
-from carbontui.history import ActionHistory
-from carbontui.sandbox import SandboxOptions, create_app, write_config
 from carbontui.tui.app import CarbonApp
+from carbontui.tui.offline import PICTURE_TIME, offline_dashboard
 from carbontui.tui.widgets.virtual_table import VirtualTable
 
-#: 2027-01-15 12:00:00 UTC: every snapshot and countdown is computed from this instant.
-FROZEN_AT = 1_800_000_000.0
+#: Every snapshot and countdown is computed from this instant.
+FROZEN_AT = PICTURE_TIME
 SIZE = (120, 40)
 SNAPSHOT_CONFIG_DIR = Path(tempfile.gettempdir()) / "carbontui-snapshot-config"
 
@@ -45,25 +42,22 @@ def in_process_app(
     profile: str = "sandbox-hml",
     *,
     wrap_transport: FailingTransport | None = None,
-    **kwargs: Any,
 ) -> CarbonApp:
     """A dashboard on an in-process sandbox behind a fixed URL, for pixel-stable snapshots."""
-    clock = ManualClock(FROZEN_AT)
-    sandbox_app = create_app(SandboxOptions(seed=0, now=clock))
-    # A fixed directory, because the Profiles tab shows the config path.
-    path = write_config(SNAPSHOT_CONFIG_DIR, "http://sandbox.test", sandbox_app)
-    transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=sandbox_app)
-    if wrap_transport is not None:
-        wrap_transport.inner = transport
-        transport = wrap_transport
-    return CarbonApp(
-        load_config(path),
+
+    def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        assert wrap_transport is not None
+        wrap_transport.inner = inner
+        return wrap_transport
+
+    # A fixed config directory, because the Profiles tab shows the config path.
+    app, _ = offline_dashboard(
+        SNAPSHOT_CONFIG_DIR,
         profile=profile,
-        clock=clock,
-        history=ActionHistory(tmp_path / "history.jsonl", clock=clock),
-        transport=transport,
-        **kwargs,
+        history_path=tmp_path / "history.jsonl",
+        wrap=wrap if wrap_transport is not None else None,
     )
+    return app
 
 
 async def settle(pilot: Pilot[Any]) -> None:

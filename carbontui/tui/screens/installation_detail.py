@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,16 +14,17 @@ from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Installation, Organization
 from carbontui.errors import CarbontuiError
+from carbontui.tui.formatting import field_lines
 from carbontui.tui.services import Services
 
 ACCESS_LEVELS = ("VIEW", "REQUEST", "WRITE")
 ORG_INFO = "organization_info"
 
 
-def organization_fields(org: Organization) -> str:
-    """The organization as aligned ``label value`` lines (Rich markup)."""
+def organization_fields(org: Organization) -> Text:
+    """The organization as aligned ``label value`` lines."""
     industry = org.organization_industries
-    rows = [
+    rows: list[tuple[str, object]] = [
         ("name", org.full_name),
         ("id", org.id),
         ("type", org.type),
@@ -35,7 +37,7 @@ def organization_fields(org: Organization) -> str:
         ("website", org.website),
         ("public", None if org.is_public is None else "yes" if org.is_public else "no"),
     ]
-    return "\n".join(f"[b]{label:<13}[/]{value or '-'}" for label, value in rows)
+    return field_lines(rows)
 
 
 class InstallationDetailScreen(ModalScreen[None]):

@@ -61,10 +61,10 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         with VerticalScroll(classes="dialog wide"):
             yield Label("New API key", classes="dialog-title")
             yield Label("Client id")
-            yield Input(placeholder="my_integration", id="create-client-id")
+            yield Input(placeholder="my_integration", id="create-client-id", compact=True)
             yield Label(preview_client_id(""), id="create-preview", classes="muted")
             yield Label("Display name")
-            yield Input(placeholder="My integration", id="create-display-name")
+            yield Input(placeholder="My integration", id="create-display-name", compact=True)
             yield Label("Permissions (space to toggle)")
             yield SelectionList[str](id="create-permissions")
             yield Label(
@@ -78,8 +78,8 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
             )
             yield Label("", id="create-errors", classes="errors")
             with Horizontal(classes="buttons"):
-                yield Button("Create (ctrl+s)", variant="primary", id="create-submit")
-                yield Button("Cancel", id="create-cancel")
+                yield Button("Create (ctrl+s)", variant="primary", id="create-submit", compact=True)
+                yield Button("Cancel (esc)", id="create-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#create-client-id", Input).focus()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Application, ApplicationSummary
 from carbontui.errors import CarbontuiError
+from carbontui.tui.formatting import field_lines
 from carbontui.tui.services import Services
 
 
@@ -44,16 +46,16 @@ class KeyDetailScreen(ModalScreen[None]):
         )
         self.load()
 
-    def _fields(self, app: Application | None) -> str:
+    def _fields(self, app: Application | None) -> Text:
         summary = self.summary
-        lines = [
-            f"[b]client id[/]     {summary.client_id}",
-            f"[b]display name[/]  {summary.display_name or '-'}",
-            f"[b]id[/]            {summary.id}",
+        pairs: list[tuple[str, object]] = [
+            ("client id", summary.client_id),
+            ("display name", summary.display_name),
+            ("id", summary.id),
         ]
         if app is not None:
-            lines.append(f"[b]permissions[/]   {len(app.permissions)}")
-        return "\n".join(lines)
+            pairs.append(("permissions", len(app.permissions)))
+        return field_lines(pairs)
 
     @work(exclusive=True)
     async def load(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 from carbontui.api.models import CreatedApplication
 from carbontui.auth.token import mask
 from carbontui.config import ConfigError, CredentialsStore
+from carbontui.tui.formatting import field_lines
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.services import Services
 
@@ -69,9 +70,13 @@ class SecretOnceScreen(ModalScreen[None]):
             self.created.client_secret if self.revealed else mask(self.created.client_secret, 0)
         )
         self.query_one("#secret-fields", Static).update(
-            f"[b]id[/]             {self.created.id}\n"
-            f"[b]client id[/]      {self.created.client_id}\n"
-            f"[b]client secret[/]  {secret}"
+            field_lines(
+                [
+                    ("id", self.created.id),
+                    ("client id", self.created.client_id),
+                    ("client secret", secret),
+                ]
+            )
         )
 
     @on(Button.Pressed, "#secret-copy")
