@@ -32,6 +32,17 @@ async def loaded_keys(app: CarbonApp, pilot) -> KeysView:  # type: ignore[no-unt
     return view
 
 
+async def open_create_form(app: CarbonApp, pilot) -> CreateKeyScreen:  # type: ignore[no-untyped-def]
+    """From a loaded Keys tab: press n and wait until the permission picker is filled."""
+    await loaded_keys(app, pilot)
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
+    form = app.screen
+    assert isinstance(form, CreateKeyScreen)
+    await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
+    return form
+
+
 async def test_keys_load_and_filter(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -71,12 +82,7 @@ async def test_create_key_shows_secret_once_and_saves_profile(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded_keys(app, pilot)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
-        form = app.screen
-        assert isinstance(form, CreateKeyScreen)
-        await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
+        form = await open_create_form(app, pilot)
         await pilot.press(*"billing_sync")
         assert "cbx_b2b_billing_sync" in screen_text(app)
         # Submitting incomplete input explains every problem and sends nothing.
@@ -113,12 +119,7 @@ async def test_create_key_shows_secret_once_and_saves_profile(
 async def test_closing_unsaved_secret_asks_first(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded_keys(app, pilot)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
-        form = app.screen
-        assert isinstance(form, CreateKeyScreen)
-        await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
+        form = await open_create_form(app, pilot)
         form.query_one("#create-client-id").value = "ask_first"
         form.query_one("#create-display-name").value = "Ask first"
         form.query_one("#create-permissions").select_all()
