@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from carbontui.clock import Clock, system_clock
-from carbontui.config import Config, ConfigError
+from carbontui.config import Config, ConfigError, load_config
 from carbontui.errors import CarbontuiError
 from carbontui.history import ActionHistory
 from carbontui.tui.identity import fetch_identity
@@ -206,6 +206,16 @@ class CarbonApp(App[None]):
         from carbontui.tui.screens.history import HistoryScreen
 
         self.push_screen(HistoryScreen(self.history))
+
+    def reload_config(self) -> None:
+        """Re-read the config (and credentials.toml) so newly saved profiles appear."""
+        try:
+            self.services.config = load_config(self.services.config.path)
+        except ConfigError as exc:
+            self.notify(str(exc), title="Config not reloaded", severity="error")
+            return
+        for view in self.query(ProfilesView):
+            view.refresh_rows()
 
     # -- writes -------------------------------------------------------------------------------
 

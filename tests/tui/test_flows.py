@@ -109,8 +109,15 @@ async def test_create_key_shows_secret_once_and_saves_profile(
         credentials = config_path.parent / "credentials.toml"
         assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
         assert created.client_secret in credentials.read_text()
+        assert "billing" in app.services.config.profiles
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, SecretOnceScreen))
+        # The saved key is a working profile straight away.
+        app.switch_profile("billing")
+        await wait_until(pilot, lambda: app.query_one(ContextHeader).profile == "billing")
+        await wait_until(
+            pilot, lambda: "cbx_b2b_billing_sync" in app.query_one(ContextHeader).identity
+        )
     entries = app.history.entries()
     assert [e.action for e in entries] == ["create-key", "save-key-profile"]
     assert all(created.client_secret not in str(e) for e in entries)

@@ -113,7 +113,8 @@ class SecretOnceScreen(ModalScreen[None]):
             return
         self.saved_to = name
         status.update(f"saved as profile [b]{name}[/] in {store.path} (mode 0600)")
-        self.app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")
+        self.app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")  # type: ignore[attr-defined]
+        self.app.reload_config()  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#secret-close")
     def action_close(self) -> None:

@@ -45,6 +45,10 @@ class ProfilesView(Vertical):
         )
 
     def on_mount(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """Show the profiles of the current config (after a key was saved as a profile)."""
         table = self.query_one(VirtualTable)
         table.set_rows(list(self.services.config.profiles.values()))
         if self.services.session:
