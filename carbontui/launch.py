@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from carbontui.config import (
+    Config,
     ConfigError,
     ConfigNotFound,
     load_config,
@@ -43,23 +46,32 @@ def run_dashboard(args: argparse.Namespace) -> int:
     return _run_app(args, config, resolve_profile_name(getattr(args, "profile", None)))
 
 
-def _run_demo(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def demo_environment() -> Iterator[Path]:
+    """A sandbox on a free loopback port and a throw-away config for it; yields the config path.
+
+    The real server runs on a background thread, so the app uses its production HTTP path.
+    """
     from carbontui.sandbox import SandboxOptions, SandboxServer, write_config
 
     with (
         tempfile.TemporaryDirectory(prefix="carbontui-demo-") as tmp,
         SandboxServer(SandboxOptions()) as server,
     ):
-        path = write_config(Path(tmp), server.url, server.app)
-        config = load_config(path)
-        return _run_app(args, config, getattr(args, "profile", None) or "sandbox-hml")
+        yield write_config(Path(tmp), server.url, server.app)
 
 
-def _run_app(args: argparse.Namespace, config: object, profile: str | None) -> int:
+def _run_demo(args: argparse.Namespace) -> int:
+    with demo_environment() as path:
+        profile = getattr(args, "profile", None) or "sandbox-hml"
+        return _run_app(args, load_config(path), profile)
+
+
+def _run_app(args: argparse.Namespace, config: Config, profile: str | None) -> int:
     from carbontui.tui.app import CarbonApp
 
     app = CarbonApp(
-        config,  # type: ignore[arg-type]
+        config,
         profile=profile,
         read_only=bool(getattr(args, "read_only", False)),
         demo=bool(args.demo),

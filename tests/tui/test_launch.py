@@ -1,0 +1,62 @@
+"""Starting the dashboard: first run, bad config, and the --demo environment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tui_testlib import SIZE, screen_text, wait_until
+
+from carbontui.cli import main
+from carbontui.config import load_config
+from carbontui.launch import demo_environment
+from carbontui.tui.app import CarbonApp
+from carbontui.tui.views.keys import KeysView
+from carbontui.tui.widgets.context_header import ContextHeader
+
+
+def test_first_run_explains_demo_and_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere" / "config.toml"
+    monkeypatch.setenv("CARBONTUI_CONFIG", str(missing))
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert f"no configuration found at {missing}" in err
+    assert "carbontui --demo" in err
+    assert "carbontui config init" in err
+    assert "Traceback" not in err
+
+
+def test_malformed_config_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('default_profile = "hml"\n[profiles.hml\n')
+    assert main(["--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"carbontui: error: {config}:2:")
+    assert "Traceback" not in err
+
+
+def test_demo_environment_serves_both_profiles(capsys: pytest.CaptureFixture[str]) -> None:
+    with demo_environment() as path:
+        config = load_config(path)
+        assert set(config.profiles) == {"sandbox-hml", "sandbox-prod"}
+        assert config.profile("sandbox-prod").is_prod
+        assert main(["--config", str(path), "keys", "list", "--json"]) == 0
+        keys = json.loads(capsys.readouterr().out)
+        assert {"cbx_b2b_sandbox_hml", "cbx_b2b_sandbox_prod"} <= {k["clientId"] for k in keys}
+    assert not path.exists()  # the throw-away config is gone with the sandbox
+
+
+async def test_demo_dashboard_uses_the_real_http_path() -> None:
+    with demo_environment() as path:
+        app = CarbonApp(load_config(path), profile="sandbox-hml", demo=True)
+        async with app.run_test(size=SIZE) as pilot:
+            view = app.query_one(KeysView)
+            await wait_until(pilot, lambda: view.table.total_count == 25)
+            header = app.query_one(ContextHeader)
+            await wait_until(pilot, lambda: header.identity == "cbx_b2b_sandbox_hml")
+            assert "demo sandbox" in screen_text(app)
