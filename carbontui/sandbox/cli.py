@@ -8,6 +8,7 @@ import sys
 from types import FrameType
 
 from carbontui.sandbox.config_out import write_config
+from carbontui.sandbox.faults import Fault, FaultSpecError, parse_spec
 from carbontui.sandbox.options import SandboxOptions
 from carbontui.sandbox.server import SandboxServer
 
@@ -26,6 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--latency", type=int, default=0, metavar="MS", help="delay added to every response"
     )
     parser.add_argument(
+        "--faults",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="inject a fault, e.g. '503,route=GET /v1/customers/applications,count=2' "
+        "(repeatable; see the README)",
+    )
+    parser.add_argument(
         "--config-out", metavar="DIR", help="write config.toml + the app private key here"
     )
 
@@ -37,14 +46,16 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
     try:
+        faults: list[Fault] = [f for spec in args.faults for f in parse_spec(spec)]
         options = SandboxOptions(
             seed=args.seed,
             apps=args.apps,
             installations=args.installations,
             token_ttl=args.token_ttl,
             latency_ms=args.latency,
+            faults=tuple(faults),
         )
-    except ValueError as exc:
+    except (ValueError, FaultSpecError) as exc:
         print(f"carbontui sandbox: {exc}", file=sys.stderr)
         return 2
     server = SandboxServer(options, host=args.host, port=args.port)

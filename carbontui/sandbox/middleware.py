@@ -10,14 +10,21 @@ import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from carbontui.sandbox.routing import route_template
 from carbontui.sandbox.state import SandboxState
 from carbontui.sandbox.timefmt import http_date
 
 INTERNAL_PREFIX = "/_sandbox"
+#: Set in the scope by a fault that sent no answer at all, so stats count what happened.
+OUTCOME_KEY = "sandbox.outcome"
 
 
 class StatsMiddleware:
-    """Counts every API request by ``"METHOD /route/template"`` and by status."""
+    """Counts every API request by ``"METHOD /route/template"`` as it arrives, and by status
+    (or by what happened instead, e.g. ``"dropped"``) when it ends.
+
+    Counting on arrival means a client that gave up on a hung request sees it counted.
+    """
 
     def __init__(self, app: ASGIApp, state: SandboxState) -> None:
         self.app, self.state = app, state
@@ -26,7 +33,8 @@ class StatsMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(INTERNAL_PREFIX):
             await self.app(scope, receive, send)
             return
-        status = 500
+        self.state.stats.record_request(f"{scope['method']} {route_template(scope)}")
+        status: int | str = 500
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
@@ -37,10 +45,8 @@ class StatsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            # The router stores the matched route in the (shared) scope dict.
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
-            self.state.stats.record(f"{scope['method']} {template}", status)
+            # A fault that sent no answer says what happened in the (shared) scope dict.
+            self.state.stats.record_status(scope.get(OUTCOME_KEY, status))
 
 
 class DateHeaderMiddleware:

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from carbontui.sandbox.faults import Fault
+
 
 @dataclass(frozen=True)
 class SandboxOptions:
@@ -21,6 +23,8 @@ class SandboxOptions:
     token_ttl: int = 3600
     latency_ms: int = 0
     now: Callable[[], float] = time.time
+    #: Faults installed at start (``--faults``); more can be added at run time.
+    faults: tuple[Fault, ...] = ()
 
     def __post_init__(self) -> None:
         if self.apps < 2:

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
-from carbontui.sandbox import carbonext_api, carbonext_auth, registry, stats
+from carbontui.sandbox import carbonext_api, carbonext_auth, faults_api, registry, stats
 from carbontui.sandbox.errors import (
     ApiError,
     OAuthError,
@@ -21,6 +21,7 @@ from carbontui.sandbox.errors import (
     handle_http_exception,
     handle_oauth_error,
 )
+from carbontui.sandbox.fault_middleware import FaultMiddleware
 from carbontui.sandbox.middleware import DateHeaderMiddleware, LatencyMiddleware, StatsMiddleware
 from carbontui.sandbox.options import SandboxOptions
 from carbontui.sandbox.state import SandboxState
@@ -31,8 +32,9 @@ def create_app(
 ) -> Starlette:
     """The emulator of all three APIs; its state is at ``app.state.sandbox``.
 
-    ``extra_middleware`` runs inside stats and the Date header but outside latency and the
-    routes (the place for fault injection).
+    Faults (``state.faults``) apply inside stats and the Date header, so faulted requests are
+    counted and dated, but outside latency and the routes. ``extra_middleware`` runs just
+    inside the faults.
     """
     state = SandboxState(options or SandboxOptions())
     app = Starlette(
@@ -41,10 +43,12 @@ def create_app(
             *carbonext_api.routes(),
             *registry.routes(),
             *stats.routes(),
+            *faults_api.routes(),
         ],
         middleware=[
             Middleware(StatsMiddleware, state=state),
             Middleware(DateHeaderMiddleware, state=state),
+            Middleware(FaultMiddleware, state=state),
             *extra_middleware,
             Middleware(LatencyMiddleware, state=state),
         ],

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from carbontui.sandbox import seed_data
+from carbontui.sandbox.faults import FaultSet
 from carbontui.sandbox.ids import random_uuid4
 from carbontui.sandbox.keys import PublicKey, load_public_key, new_rsa_key
 from carbontui.sandbox.options import SandboxOptions
@@ -23,6 +25,9 @@ from carbontui.sandbox.records import (
 
 REFRESH_TOKEN_LIFETIME = 30 * 86400  # IdentityServer's default absolute refresh lifetime
 
+#: Seconds a ``clock`` fault adds to the server clock for the request being served.
+request_clock_offset: ContextVar[float] = ContextVar("request_clock_offset", default=0.0)
+
 
 @dataclass
 class Stats:
@@ -31,8 +36,15 @@ class Stats:
     requests: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
 
-    def record(self, route: str, status: int) -> None:
+    def record(self, route: str, status: int | str) -> None:
+        self.record_request(route)
+        self.record_status(status)
+
+    def record_request(self, route: str) -> None:
         self.requests[route] = self.requests.get(route, 0) + 1
+
+    def record_status(self, status: int | str) -> None:
+        """``status`` is an HTTP status, or ``"dropped"``/``"hung"`` for no answer at all."""
         key = str(status)
         self.by_status[key] = self.by_status.get(key, 0) + 1
 
@@ -44,8 +56,8 @@ class Stats:
 class SandboxState:
     """Mutable server state, reachable from handlers as ``request.app.state.sandbox``.
 
-    Tests may move the server's clock with ``clock_offset`` (seconds added to ``options.now``)
-    and change ``latency_ms`` on the fly.
+    Tests may move the server's clock with ``clock_offset`` (seconds added to ``options.now``),
+    change ``latency_ms`` on the fly, and install ``faults``.
     """
 
     def __init__(self, options: SandboxOptions) -> None:
@@ -54,6 +66,7 @@ class SandboxState:
         self.latency_ms = options.latency_ms
         self.token_ttl = options.token_ttl
         self.stats = Stats()
+        self.faults = FaultSet(options.faults)
         now = self.now()
         rng = random.Random(options.seed)
         self.catalog: tuple[Permission, ...] = seed_data.permission_catalog(rng)
@@ -87,8 +100,9 @@ class SandboxState:
     # -- clock -----------------------------------------------------------------------------
 
     def now(self) -> float:
-        """The sandbox's current time (the injected clock plus ``clock_offset``)."""
-        return self.options.now() + self.clock_offset
+        """The sandbox's current time: the injected clock plus ``clock_offset`` (plus any
+        ``clock`` fault on the request being served)."""
+        return self.options.now() + self.clock_offset + request_clock_offset.get()
 
     # -- Carbonext -------------------------------------------------------------------------
 
