@@ -17,6 +17,7 @@ from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, ConfigError, load_config
 from carbontui.errors import CarbontuiError
 from carbontui.history import ActionHistory
+from carbontui.preferences import Preferences
 from carbontui.tui.identity import fetch_identity
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.screens.help import HelpScreen, inherited_bindings
@@ -78,6 +79,7 @@ class CarbonApp(App[None]):
         demo: bool = False,
         clock: Clock = system_clock,
         history: ActionHistory | None = None,
+        preferences: Preferences | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__()
@@ -85,6 +87,7 @@ class CarbonApp(App[None]):
             config, clock=clock, force_read_only=read_only, transport=transport
         )
         self.history = history or ActionHistory(clock=clock)
+        self.preferences = preferences or Preferences()
         self._initial_profile = profile
         self._demo = demo
         #: The tab to show; kept across profile switches and set before the tabs exist.
@@ -117,17 +120,19 @@ class CarbonApp(App[None]):
             await main.mount(ProfilesView(self.services, id="profiles-view"))
             self._update_header()
             return
-        tabs = TabbedContent(id="tabs")
-        await main.mount(tabs)
-        for pane_id, label, view in TABS:
-            await tabs.add_pane(
-                TabPane(label, view(self.services, id=f"{pane_id}-view"), id=pane_id)
-            )
-        tabs.active = self._tab
+        await main.mount(Dashboard(self.services, initial=self._tab))
+        saved_theme = self.preferences.theme_for(session.profile.name)
+        if saved_theme and saved_theme in self.available_themes:
+            self.theme = saved_theme
         self._update_header()
         self._focus_active()
         self.load_identity()
         self.log.info(f"opened profile {session.profile.name}")
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme chosen (e.g. from the palette) for the profile in use."""
+        if self.services.session is not None:
+            self.preferences.remember_theme(self.services.session.profile.name, theme)
 
     def _update_header(self) -> None:
         header = self.query_one(ContextHeader)

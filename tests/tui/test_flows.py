@@ -225,6 +225,12 @@ async def test_profile_switch_cancels_old_workers_and_reloads(make_app: MakeApp)
         assert header.has_class("-prod")
         assert not old_view.is_attached
         assert all(w.node is not old_view for w in app.workers)
+        # The Profiles tab stays in front; the new Keys tab polls only once it is shown.
+        assert app.query_one("#tabs").active == "profiles"
+        new_keys = app.query_one(KeysView)
+        await pilot.pause(0.3)
+        assert new_keys.table.total_count == 0 and new_keys.last_success is None
+        await pilot.press("1")
         new_view = await loaded_keys(app, pilot)
         assert new_view is not old_view
         await wait_until(
@@ -304,3 +310,19 @@ async def test_number_keys_switch_tabs(make_app: MakeApp, key: str) -> None:
         await pilot.press(key)
         tabs = app.query_one("#tabs")
         assert tabs.active == ["keys", "identity", "installations", "profiles"][int(key) - 1]
+
+
+async def test_theme_is_remembered_per_profile(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await loaded_keys(again, pilot)
+        assert again.theme == "nord"
+    other = make_app(profile="sandbox-prod")
+    async with other.run_test(size=SIZE) as pilot:
+        await loaded_keys(other, pilot)
+        assert other.theme != "nord"
