@@ -19,6 +19,7 @@ from carbontui.auth.cache import TokenCache
 from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.token import Token, TokenKey
 from carbontui.decoding import decode
+from carbontui.errors import ApiError
 from carbontui.transport import RetryPolicy, send
 
 CLIENT_ID_PREFIX = "cbx_b2b_"
@@ -126,7 +127,11 @@ class CarbonextClient:
         if not self.userinfo_url:
             raise LookupError("this profile has no userinfo endpoint")
         response = await self._get(self.userinfo_url, endpoint="GET userinfo")
-        return decode(response.content, UserInfo, endpoint="GET userinfo")
+        info = decode(response.content, UserInfo, endpoint="GET userinfo")
+        if info == UserInfo():
+            # Every field is optional, so only this tells an unrelated JSON object apart.
+            raise ApiError("unexpected response shape: no userinfo field", endpoint="GET userinfo")
+        return info
 
     async def _get(
         self, url: str, *, endpoint: str | None = None, **kwargs: object

@@ -57,7 +57,9 @@ class CreatedApplication(msgspec.Struct, frozen=True, rename="camel"):
 class ApplicationPage(msgspec.Struct, frozen=True, rename="camel"):
     """One page of ``GET /v1/customers/applications``."""
 
-    items: tuple[ApplicationSummary, ...] = ()
+    # Required: with a default, any JSON object (an error envelope, a proxy's answer) would
+    # read as "no keys" and wipe the list a user was looking at.
+    items: tuple[ApplicationSummary, ...]
     page_index: int = 1
     total_pages: int = 1
     total_count: int = 0
@@ -134,5 +136,5 @@ class Pagination(msgspec.Struct, frozen=True, rename="camel"):
 class InstallationPage(msgspec.Struct, frozen=True):
     """One page of ``GET /app/installations``."""
 
+    installations: tuple[Installation, ...]  # required, as ApplicationPage.items
     pagination: Pagination = Pagination()
-    installations: tuple[Installation, ...] = ()

@@ -19,7 +19,8 @@ HTML_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
     b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n"
 )
-WRONG_SHAPE = {"unexpected": "shape", "items": "not a list", "data": None}
+#: An envelope no endpoint uses: every field a client looks for is missing.
+WRONG_SHAPE = {"success": True, "data": {"unexpected": "shape"}}
 
 
 class FaultMiddleware:

@@ -269,7 +269,7 @@ def test_html_error_page(faulty: httpx.Client) -> None:
 def test_wrong_shape_is_valid_json(faulty: httpx.Client, state: SandboxState) -> None:
     add(faulty, {"kind": "shape", "route": f"GET {LIST}"})
     r = list_keys(faulty, state)
-    assert r.status_code == 200 and "items" in r.json() and not isinstance(r.json()["items"], list)
+    assert r.status_code == 200 and "items" not in r.json()
     faulty.delete("/_sandbox/faults")
     add(faulty, {"kind": "shape", "body": [1, 2], "route": f"GET {LIST}"})
     assert list_keys(faulty, state).json() == [1, 2]
