@@ -50,5 +50,10 @@ class NetworkError(ApiError):
         super().__init__(message, endpoint=endpoint)
 
 
+class OutcomeUnknownError(NetworkError):
+    """A non-idempotent request got an answer that does not say whether it took effect
+    (a 5xx, or a success whose body cannot be read); like no answer, the caller must look."""
+
+
 class ReadOnlyError(CarbontuiError):
     """A create or revoke was attempted on a read-only profile."""

@@ -19,7 +19,7 @@ from carbontui.auth.cache import TokenCache
 from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.token import Token, TokenKey
 from carbontui.decoding import decode
-from carbontui.errors import ApiError
+from carbontui.errors import ApiError, NetworkError, OutcomeUnknownError
 from carbontui.transport import RetryPolicy, send
 
 CLIENT_ID_PREFIX = "cbx_b2b_"
@@ -105,22 +105,43 @@ class CarbonextClient:
     async def create(
         self, client_id: str, display_name: str, permission_ids: Iterable[str]
     ) -> CreatedApplication:
-        """Create an API key. Sent exactly once: never retried, whatever happens."""
+        """Create an API key. Sent exactly once: never retried, whatever happens.
+
+        A ``NetworkError`` (including ``OutcomeUnknownError``) means the key may exist:
+        list the keys to find out.
+        """
         body = {
             "clientId": strip_prefix(client_id.strip()),
             "displayName": display_name,
             "permissions": [{"id": pid} for pid in permission_ids],
         }
-        response = await send(
-            self._http,
-            "POST",
-            APPLICATIONS,
-            idempotent=False,
-            retry=self._retry,
-            json=body,
-            auth=self._auth,
-        )
-        return decode(response.content, CreatedApplication, endpoint=f"POST {APPLICATIONS}")
+        endpoint = f"POST {APPLICATIONS}"
+        try:
+            response = await send(
+                self._http,
+                "POST",
+                APPLICATIONS,
+                idempotent=False,
+                retry=self._retry,
+                json=body,
+                auth=self._auth,
+            )
+        except NetworkError:
+            raise
+        except ApiError as exc:
+            # A gateway's 502/503/504 (or a 500) may come after the platform acted.
+            if exc.status is None or exc.status < 500:
+                raise
+            raise OutcomeUnknownError(
+                f"{exc.message} ({exc.status}); the key may have been created", endpoint=endpoint
+            ) from None
+        try:
+            return decode(response.content, CreatedApplication, endpoint=endpoint)
+        except ApiError as exc:
+            raise OutcomeUnknownError(
+                f"the key was probably created, but the answer cannot be read: {exc.message}",
+                endpoint=endpoint,
+            ) from None
 
     async def userinfo(self) -> UserInfo:
         """Who this key is (customer, legal name, tax id, permissions)."""
