@@ -35,6 +35,10 @@ async def gather_pages(
             on_page(number, page)
         return page
 
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(one(n)) for n in numbers]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(n)) for n in numbers]
+    except BaseExceptionGroup as failed:
+        # Callers (and the dashboard's poll loop) expect our ApiError, not an ExceptionGroup.
+        raise failed.exceptions[0] from None
     return [task.result() for task in tasks]
