@@ -45,16 +45,18 @@ def figure(
     baseline: float | None = None,
     target: str = "",
     ratio: float | None = None,
+    speedup: bool = False,
 ) -> None:
-    """Print one result line (``ratio`` defaults to value / baseline)."""
+    """Print one result line; ``ratio`` defaults to value / baseline, or with ``speedup`` to
+    baseline / value (for "N times faster than the baseline")."""
     line = f"{name}: {_fmt(value)} {unit}"
     extras = []
     if baseline is not None:
         extras.append(f"baseline: {_fmt(baseline)} {unit}")
-        if ratio is None and baseline:
-            ratio = value / baseline
+        if ratio is None and baseline and value:
+            ratio = baseline / value if speedup else value / baseline
     if ratio is not None:
-        extras.append(f"ratio: {ratio:.2f}x")
+        extras.append(f"{'speed-up' if speedup else 'ratio'}: {ratio:.2f}x")
     if target:
         extras.append(f"target: {target}")
     print(f"{line} ({', '.join(extras)})" if extras else line, flush=True)
