@@ -89,7 +89,7 @@ class IdentityView(PollingView):
         if self.services.cache.version != self._cache_version:
             self._sync_rows()
         else:
-            self.table.refresh()
+            self.table.refresh_cells()
 
     def _sync_rows(self) -> None:
         self._cache_version = self.services.cache.version

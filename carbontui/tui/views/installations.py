@@ -74,7 +74,7 @@ class InstallationsView(TableView):
         self.summarise(f" of app {registry.app_id}")
 
     def on_tick(self, now: float) -> None:
-        self.table.refresh()
+        self.table.refresh_cells()
 
     @on(VirtualTable.RowSelected, "#installations-table")
     def _open(self, event: VirtualTable.RowSelected) -> None:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -110,6 +111,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._haystack: list[str] = []
         self._view: list[int] = []
         self._filter = ""
+        self._style_cache: dict[tuple[str, bool], Style] = {}
+        #: Per screen line: the cells, flags and strip last drawn there.
+        self._lines: dict[int, tuple[tuple[Cell, ...], tuple[object, ...], Strip]] = {}
+        self._widths_for: tuple[int, list[int]] = (-1, [])
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -174,13 +179,6 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     # -- layout -------------------------------------------------------------------------------
 
-    def _widths(self) -> list[int]:
-        fixed = sum(c.width or 0 for c in self.columns) + 2 * len(self.columns)
-        flexible = [c for c in self.columns if c.width is None]
-        spare = max(0, self.size.width - fixed)
-        share = max(12, spare // len(flexible)) if flexible else 0
-        return [c.width if c.width is not None else share for c in self.columns]
-
     def _content_width(self) -> int:
         return sum(self._widths()) + 2 * len(self.columns)
 
@@ -189,42 +187,105 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     # -- rendering ----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        self._style_cache.clear()
+        self._lines.clear()
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        # ``rich_style`` walks every ancestor; once per style change is enough, not per line.
+        key = (name, self.has_focus)
+        style = self._style_cache.get(key)
+        if style is None:
+            style = self.rich_style if name == "base" else self.get_component_rich_style(name)
+            self._style_cache[key] = style
+        return style
+
+    def _row_cells(self, y: int) -> tuple[int, tuple[Cell, ...]] | None:
+        index = int(self.scroll_y) + y - 1
+        row = self.row_at(index)
+        return None if row is None else (index, tuple(c.get(row) for c in self.columns))
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_x = int(self.scroll_x)
         width = self.size.width
-        base = self.rich_style
+        base = self._style("base")
         if y == 0:
-            style = self.get_component_rich_style("virtual-table--header")
+            style = self._style("virtual-table--header")
             text = self._line([Text(c.label) for c in self.columns])
             text.stylize(style)
             return self._strip(text, scroll_x, width, base + style)
-        index = scroll_y + y - 1
-        row = self.row_at(index)
-        if row is None:
+        cells = self._row_cells(y)
+        if cells is None:
+            self._lines.pop(y, None)
             return Strip.blank(width, base)
-        text = self._line([c.get(row) for c in self.columns])
+        index, values = cells
+        key = (index == self.cursor, self.has_focus, self.stale, scroll_x, width, base)
+        cached = self._lines.get(y)
+        if cached is not None and cached[0] == values and cached[1] == key:
+            return cached[2]
+        text = self._line(values)
+        style = base
         if self.stale:
-            text.stylize(self.get_component_rich_style("virtual-table--stale"))
+            text.stylize(self._style("virtual-table--stale"))
         if index == self.cursor:
-            cursor_style = self.get_component_rich_style("virtual-table--cursor")
+            cursor_style = self._style("virtual-table--cursor")
             text.stylize(cursor_style)
-            return self._strip(text, scroll_x, width, base + cursor_style)
-        return self._strip(text, scroll_x, width, base)
+            style = base + cursor_style
+        strip = self._strip(text, scroll_x, width, style)
+        self._lines[y] = (values, key, strip)
+        return strip
+
+    def refresh_cells(self) -> None:
+        """Repaint only the cells whose content changed since they were drawn (e.g. countdowns).
+
+        Cheaper than ``refresh()`` for a once-a-second tick: unchanged lines are not rebuilt
+        and only the changed columns are sent to the compositor.
+        """
+        widths = self._widths()
+        starts = [sum(widths[:i]) + 2 * i for i in range(len(widths))]
+        scroll_x = int(self.scroll_x)
+        for y in range(1, self.size.height):
+            cells = self._row_cells(y)
+            cached = self._lines.get(y)
+            if cells is None or cached is None:
+                if cells is not None or cached is not None:
+                    self.refresh(Region(0, y, self.size.width, 1))
+                continue
+            changed = [
+                i for i, (a, b) in enumerate(zip(cells[1], cached[0], strict=True)) if a != b
+            ]
+            if changed:
+                left = starts[changed[0]] - scroll_x
+                right = starts[changed[-1]] + widths[changed[-1]] + 2 - scroll_x
+                self.refresh(Region(max(0, left), y, max(1, right - max(0, left)), 1))
+
+    def _widths(self) -> list[int]:
+        width = self.size.width
+        if self._widths_for[0] != width:
+            fixed = sum(c.width or 0 for c in self.columns) + 2 * len(self.columns)
+            flexible = [c for c in self.columns if c.width is None]
+            spare = max(0, width - fixed)
+            share = max(12, spare // len(flexible)) if flexible else 0
+            self._widths_for = (
+                width,
+                [c.width if c.width is not None else share for c in self.columns],
+            )
+        return self._widths_for[1]
 
     def _line(self, cells: Sequence[Cell]) -> Text:
         line = Text(no_wrap=True, end="")
         for cell, width in zip(cells, self._widths(), strict=True):
-            text = cell if isinstance(cell, Text) else Text(cell)
-            text = text.copy()
+            text = cell.copy() if isinstance(cell, Text) else Text(cell)
             text.truncate(width, overflow="ellipsis", pad=True)
             line.append(" ")
             line.append_text(text)
             line.append(" ")
         return line
 
-    def _strip(self, text: Text, scroll_x: int, width: int, style: object) -> Strip:
+    def _strip(self, text: Text, scroll_x: int, width: int, style: Style) -> Strip:
         strip = Strip(text.render(self.app.console), cell_len(text.plain))
-        return strip.crop_extend(scroll_x, scroll_x + width, style)  # type: ignore[arg-type]
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
 
     # -- cursor -------------------------------------------------------------------------------
 
