@@ -10,6 +10,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from carbontui import __version__
 
@@ -32,6 +33,12 @@ def _common_options() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="JSON output"
+    )
+    common.add_argument(
+        "--log-file",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="append a debug log (secrets redacted) to PATH",
     )
     return common
 
@@ -81,11 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run a headless subcommand, mapping every expected failure to a message and exit code."""
+    from carbontui import logging_setup
     from carbontui.commands.context import CommandContext, UsageError
     from carbontui.config import ConfigError
     from carbontui.errors import ApiError, CarbontuiError
 
     try:
+        if getattr(args, "log_file", None):
+            logging_setup.configure(Path(args.log_file), pinned=True)
         return asyncio.run(args.handler(CommandContext(args)))
     except (ConfigError, UsageError) as exc:
         _error(str(exc))
@@ -103,6 +113,8 @@ def run_command(args: argparse.Namespace) -> int:
         # about the unflushable stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        logging_setup.shutdown()
 
 
 def _error(message: str) -> None:

@@ -1,10 +1,12 @@
 """Errors shared by the auth and API layers.
 
 Every message is meant for a person: it names the endpoint and, for bad payloads, the field.
-No message ever carries a secret or a token.
+No message ever carries a secret or a token: ``ApiError`` redacts its message.
 """
 
 from __future__ import annotations
+
+from carbontui.redaction import redact
 
 
 class CarbontuiError(Exception):
@@ -23,7 +25,8 @@ class ApiError(CarbontuiError):
         code: str | None = None,
         field: str | None = None,
     ) -> None:
-        self.message = message
+        # A server may echo what it was sent (a form field, a header) in its error text.
+        self.message = redact(message)
         self.endpoint = endpoint
         self.status = status
         self.code = code

@@ -68,8 +68,15 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, config: Config, profile: str | None) -> int:
+    from carbontui import logging_setup
     from carbontui.tui.app import CarbonApp
 
+    if getattr(args, "log_file", None):
+        try:
+            logging_setup.configure(Path(args.log_file), pinned=True)
+        except ConfigError as exc:
+            sys.stderr.write(f"carbontui: error: {exc}\n")
+            return 2
     app = CarbonApp(
         config,
         profile=profile,

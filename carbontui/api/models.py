@@ -10,6 +10,8 @@ from typing import Any
 
 import msgspec
 
+from carbontui.redaction import register_secret
+
 
 class Permission(msgspec.Struct, frozen=True, rename="camel"):
     """A Carbonext permission (a Keycloak role) as attached to an API key."""
@@ -46,6 +48,9 @@ class CreatedApplication(msgspec.Struct, frozen=True, rename="camel"):
     id: str
     client_id: str
     client_secret: str
+
+    def __post_init__(self) -> None:
+        register_secret(self.client_secret)
 
     def __repr__(self) -> str:
         return (

@@ -16,6 +16,7 @@ from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.registry import RegistryAuth
 from carbontui.clock import Clock, system_clock
 from carbontui.config import ConfigError, Profile, Secret
+from carbontui.logging_setup import request_log_hooks
 from carbontui.transport import RetryPolicy
 
 USER_AGENT = f"carbontui/{__version__} (+python-httpx/{httpx.__version__})"
@@ -80,6 +81,7 @@ class ProfileSession:
             verify=verify,
             transport=self._transport,
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            event_hooks=request_log_hooks(),
         )
         self._clients.append(client)
         return client

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ from carbontui.clock import Clock, system_clock
 
 #: Fetches a fresh token; receives the previous one (possibly expired) so it can refresh.
 Fetcher = Callable[[Token | None], Awaitable[Token]]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_MARGIN = 60.0
 MARGIN_FRACTION = 0.1
@@ -76,10 +79,20 @@ class TokenCache:
         self.stats.fetches += 1
         try:
             token = await fetch(entry.token)
-        except BaseException:
+        except BaseException as exc:
             self.stats.failures += 1
+            log.info("token fetch for %s failed: %s", _describe(key), exc or type(exc).__name__)
             raise
         else:
+            # Kind and expiry only: the value is never logged.
+            left = token.seconds_left(self.clock())
+            log.info(
+                "new %s for %s, expires in %s, renews by %s",
+                token.kind.label,
+                _describe(key),
+                "?" if left is None else f"{left:.0f}s",
+                "refresh token" if token.can_refresh else "new grant",
+            )
             entry.token = token
             entry.version += 1
             self._bump()
@@ -124,3 +137,8 @@ class TokenCache:
 
     def _bump(self) -> None:
         self.version += 1
+
+
+def _describe(key: TokenKey) -> str:
+    # Profile, service and installation: the credential part (client or app id) is left out.
+    return "/".join(part for part in (key.profile, key.service, key.installation) if part)

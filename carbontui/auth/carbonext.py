@@ -13,6 +13,7 @@ from carbontui.auth.token import Token, TokenKind
 from carbontui.clock import Clock
 from carbontui.decoding import convert, parse_json
 from carbontui.errors import AuthError
+from carbontui.redaction import register_secret
 from carbontui.transport import RetryPolicy, endpoint_name, send
 
 
@@ -22,6 +23,10 @@ class _TokenResponse(msgspec.Struct, frozen=True):
     expires_in: float | None = None
     refresh_token: str | None = None
     scope: str | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.access_token)
+        register_secret(self.refresh_token)
 
     def __repr__(self) -> str:
         return f"_TokenResponse(expires_in={self.expires_in!r}, scope={self.scope!r})"

@@ -15,6 +15,7 @@ from carbontui.auth.token import Token, TokenKey, TokenKind
 from carbontui.clock import Clock
 from carbontui.decoding import decode
 from carbontui.errors import ApiError, AuthError
+from carbontui.redaction import register_secret
 from carbontui.transport import RetryPolicy, send
 
 SERVICE = "registry"
@@ -32,6 +33,9 @@ class AccessTokenPayload(msgspec.Struct, frozen=True, rename="camel"):
     app_id: str | None = None
     installation_id: str | None = None
     organization_id: str | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.token)
 
     def __repr__(self) -> str:
         return f"AccessTokenPayload(id={self.id!r}, expires_at={self.expires_at!r})"

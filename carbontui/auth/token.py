@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from carbontui.redaction import register_secret
+
 
 class TokenKind(enum.StrEnum):
     """The kinds of credential the cache manages."""
@@ -54,6 +56,10 @@ class Token:
     claims: Mapping[str, Any] | None = field(default=None, repr=False)
     installation_id: str | None = None
     organization_id: str | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.value)
+        register_secret(self.refresh_token)
 
     @property
     def can_refresh(self) -> bool:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from carbontui import logging_setup
 from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
 from carbontui.config import (
@@ -64,7 +65,8 @@ class CommandContext:
             sys.stderr.write(f"carbontui: warning: could not write the action history: {exc}\n")
 
     def session(self) -> ProfileSession:
-        """A fresh session for the selected profile."""
+        """A fresh session for the selected profile (its ``log_file`` applies from here)."""
+        logging_setup.apply_profile(self.profile)
         return ProfileSession(self.profile, cache=TokenCache())
 
     def require_writable(self, action: str) -> None:

@@ -8,6 +8,7 @@ import sys
 from carbontui.commands.context import CommandContext, UsageError, require_service
 from carbontui.commands.output import print_fields, print_json, print_table, warn
 from carbontui.errors import ApiError
+from carbontui.redaction import register_secret
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -130,6 +131,7 @@ async def run_revoke(ctx: CommandContext) -> int:
         given = sys.stdin.readline().strip()
         if not given:
             raise UsageError("--token-stdin: no token on standard input")
+        register_secret(given)
     async with ctx.session() as session:
         require_service(session, "registry")
         registry = session.registry

@@ -62,6 +62,8 @@ class Profile:
     poll_interval: float = 30
     timeout: float = 15
     ca_bundle: Path | None = None
+    #: Where to write a redacted debug log (``--log-file`` overrides).
+    log_file: Path | None = None
     carbonext: CarbonextSettings | None = None
     registry: RegistrySettings | None = None
     source: Path

@@ -30,6 +30,7 @@ PROFILE_KEYS = (
     "poll_interval",
     "timeout",
     "ca_bundle",
+    "log_file",
     "carbonext",
     "registry",
 )
@@ -181,6 +182,13 @@ class Table:
             return None
         return (base_dir / Path(value).expanduser()).absolute()
 
+    def file_path(self, key: str, base_dir: Path) -> Path | None:
+        """A path to write a file at: like ``path``, but not an existing directory."""
+        value = self.path(key, base_dir)
+        if value is not None and value.is_dir():
+            raise self.error(f"{self.name(key)} must be a file, but {value} is a directory")
+        return value
+
     def table(self, key: str) -> Table | None:
         """A sub-table, or ``None`` if absent."""
         if key not in self.data:
@@ -271,6 +279,7 @@ def parse_profile(name: str, table: Table, base_dir: Path, source: Path) -> Prof
         poll_interval=table.positive_number("poll_interval", 30),
         timeout=table.positive_number("timeout", 15),
         ca_bundle=table.path("ca_bundle", base_dir),
+        log_file=table.file_path("log_file", base_dir),
         carbonext=carbonext,
         registry=registry,
         source=source,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from carbontui.config.errors import ConfigError
+from carbontui.redaction import register_secret
 
 MASK = "********"
 COMMAND_TIMEOUT = 10.0
@@ -25,6 +26,7 @@ class Secret:
         if not isinstance(value, str):
             raise TypeError(f"Secret wraps a str, not {type(value).__name__}")
         self._value = value
+        register_secret(value)
 
     def reveal(self) -> str:
         """The secret value itself: use it, don't print it."""

@@ -27,6 +27,7 @@ read_only = false          # true blocks creating and revoking credentials
 poll_interval = 30         # seconds between dashboard refreshes
 timeout = 15               # seconds per HTTP request
 # ca_bundle = "corp-ca.pem"  # extra CA certificates (PEM); TLS verification is always on
+# log_file = "carbontui.log" # debug log (mode 0600); tokens and secrets are redacted
 
 [profiles.hml.carbonext]
 api_url = "https://api-b2b-hml.carbonext.com.br"

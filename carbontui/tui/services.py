@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from carbontui import logging_setup
 from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
 from carbontui.clock import Clock, system_clock
@@ -41,6 +42,7 @@ class Services:
     def open(self, name: str | None) -> ProfileSession:
         """Build the session of profile ``name`` (raises ConfigError for bad secrets/keys)."""
         profile = self.config.profile(name)
+        logging_setup.apply_profile(profile)
         self.session = ProfileSession(
             profile, cache=self.cache, clock=self.clock, transport=self.transport
         )

@@ -131,6 +131,11 @@ def test_unknown_key(write_config: WriteFile, text: str, message: str) -> None:
             "[profiles.hml]\nca_bundle = []\n",
             "profiles.hml.ca_bundle must be a string, got an array",
         ),
+        (
+            "[profiles.hml]\nlog_file = 1\n",
+            "profiles.hml.log_file must be a string, got an integer",
+        ),
+        ('[profiles.hml]\nlog_file = " "\n', "profiles.hml.log_file must not be empty"),
         ("default_profile = 1\n", "default_profile must be a string, got an integer"),
         ("profiles = 1\n", "profiles must be a table ([profiles]), got an integer"),
         (
@@ -195,6 +200,14 @@ def test_unknown_key(write_config: WriteFile, text: str, message: str) -> None:
 def test_wrong_type_or_value(write_config: WriteFile, text: str, message: str) -> None:
     error, path = error_for(write_config, text)
     assert error == f"{path}: {message}"
+
+
+def test_log_file_is_a_directory(write_config: WriteFile, tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    error, path = error_for(write_config, '[profiles.hml]\nlog_file = "logs"\n')
+    assert error == (
+        f"{path}: profiles.hml.log_file must be a file, but {tmp_path / 'logs'} is a directory"
+    )
 
 
 @pytest.mark.parametrize(

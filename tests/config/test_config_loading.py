@@ -98,12 +98,21 @@ def test_defaults(write_config: WriteFile) -> None:
     assert profile.poll_interval == 30
     assert profile.timeout == 15
     assert profile.ca_bundle is None
+    assert profile.log_file is None
     assert profile.registry is None
     assert profile.carbonext is not None
     assert profile.carbonext.userinfo_url is None
     assert profile.carbonext.scope is None
     assert profile.carbonext.token_auth == "client_secret_post"
     assert profile.carbonext.client_secret.resolve() == Secret(INLINE_SECRET)
+
+
+def test_log_file_resolves_against_the_config_dir(
+    write_config: WriteFile, tmp_path: Path
+) -> None:
+    text = '[profiles.hml]\nlog_file = "logs/carbontui.log"\n' + HML_CARBONEXT
+    profile = load_config(write_config(text)).profile("hml")
+    assert profile.log_file == tmp_path / "logs" / "carbontui.log"
 
 
 def carbonext_profile(name: str, api_url: str, environment: str | None = None) -> str:
