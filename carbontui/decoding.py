@@ -17,7 +17,10 @@ def parse_json(content: bytes, *, endpoint: str) -> Any:
     """Parse a JSON body into plain Python values."""
     try:
         return _json.decode(content)
-    except msgspec.DecodeError as exc:
+    except RecursionError:
+        raise ApiError("response is JSON nested too deeply to read", endpoint=endpoint) from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        # msgspec reports invalid UTF-8 inside a string as a bare UnicodeDecodeError.
         text = content[:60].decode("utf-8", "replace").strip().replace("\n", " ")
         if text.startswith(("{", "[", '"')):
             # Broken JSON may be a cut-off token answer: never quote it.
@@ -31,6 +34,8 @@ def convert(value: Any, type_: type[T], *, endpoint: str) -> T:
     """Validate already-parsed JSON against ``type_``."""
     try:
         return msgspec.convert(value, type=type_)
+    except RecursionError:
+        raise ApiError("response is JSON nested too deeply to read", endpoint=endpoint) from None
     except msgspec.ValidationError as exc:
         field = _field_of(str(exc))
         reason = str(exc).split(" - at `", 1)[0]

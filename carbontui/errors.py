@@ -29,7 +29,7 @@ class ApiError(CarbontuiError):
         self.message = redact(message)
         self.endpoint = endpoint
         self.status = status
-        self.code = code
+        self.code = redact(code) if code is not None else None
         self.field = field
         super().__init__(self._render())
 

@@ -6,6 +6,7 @@ ApiError naming the endpoint and the field (see ``carbontui.decoding``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -57,6 +58,12 @@ class CreatedApplication(msgspec.Struct, frozen=True, rename="camel"):
             f"CreatedApplication(id={self.id!r}, client_id={self.client_id!r}, "
             "client_secret='********')"
         )
+
+    def __rich_repr__(self) -> Iterator[tuple[str, object]]:
+        # msgspec's own __rich_repr__ (used by rich/Textual pretty printing) lists every field.
+        yield "id", self.id
+        yield "client_id", self.client_id
+        yield "client_secret", "********"
 
 
 class ApplicationPage(msgspec.Struct, frozen=True, rename="camel"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -30,6 +32,11 @@ class _TokenResponse(msgspec.Struct, frozen=True):
 
     def __repr__(self) -> str:
         return f"_TokenResponse(expires_in={self.expires_in!r}, scope={self.scope!r})"
+
+    def __rich_repr__(self) -> Iterator[tuple[str, object]]:
+        # msgspec's own __rich_repr__ would list both tokens.
+        yield "expires_in", self.expires_in
+        yield "scope", self.scope
 
 
 class CarbonextTokenSource:
@@ -85,6 +92,7 @@ class CarbonextTokenSource:
             user = quote(self._client_id, safe="")
             password = quote(self._client_secret, safe="")
             auth: Any = httpx.BasicAuth(user, password)
+            register_secret(base64.b64encode(f"{user}:{password}".encode()).decode())
         else:
             form = {**form, "client_id": self._client_id, "client_secret": self._client_secret}
             auth = None

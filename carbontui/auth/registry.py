@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from datetime import datetime
 
 import httpx
@@ -39,6 +40,11 @@ class AccessTokenPayload(msgspec.Struct, frozen=True, rename="camel"):
 
     def __repr__(self) -> str:
         return f"AccessTokenPayload(id={self.id!r}, expires_at={self.expires_at!r})"
+
+    def __rich_repr__(self) -> Iterator[tuple[str, object]]:
+        # msgspec's own __rich_repr__ would list the token.
+        yield "id", self.id
+        yield "expires_at", self.expires_at
 
 
 def parse_timestamp(value: str, *, endpoint: str, field: str) -> float:
