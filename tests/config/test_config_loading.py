@@ -107,9 +107,7 @@ def test_defaults(write_config: WriteFile) -> None:
     assert profile.carbonext.client_secret.resolve() == Secret(INLINE_SECRET)
 
 
-def test_log_file_resolves_against_the_config_dir(
-    write_config: WriteFile, tmp_path: Path
-) -> None:
+def test_log_file_resolves_against_the_config_dir(write_config: WriteFile, tmp_path: Path) -> None:
     text = '[profiles.hml]\nlog_file = "logs/carbontui.log"\n' + HML_CARBONEXT
     profile = load_config(write_config(text)).profile("hml")
     assert profile.log_file == tmp_path / "logs" / "carbontui.log"
