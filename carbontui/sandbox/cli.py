@@ -7,10 +7,8 @@ import signal
 import sys
 from types import FrameType
 
-from carbontui.sandbox.config_out import write_config
 from carbontui.sandbox.faults import Fault, FaultSpecError, parse_spec
 from carbontui.sandbox.options import SandboxOptions
-from carbontui.sandbox.server import SandboxServer
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +43,9 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
+    from carbontui.sandbox.config_out import write_config
+    from carbontui.sandbox.server import SandboxServer
+
     try:
         faults: list[Fault] = [f for spec in args.faults for f in parse_spec(spec)]
         options = SandboxOptions(

@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import TabbedContent, TabPane
 from textual.worker import Worker
 
@@ -69,16 +70,26 @@ class PollingView(Vertical):
         tabs = next(a for a in pane.ancestors if isinstance(a, TabbedContent))
         return tabs.active == pane.id
 
+    @property
+    def is_gone(self) -> bool:
+        """Being removed (e.g. a profile switch replaced the dashboard) or already removed."""
+        return not self.is_attached or self._closing or self._closed or self._pruning
+
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)
         self.call_after_refresh(self.tick)
 
     def tick(self) -> None:
-        """Once a second: redraw time-dependent text; start a poll when one is due."""
+        """Once a second: redraw time-dependent text; start a poll when one is due.
+
+        A hidden view does nothing at all; it catches up when its tab is shown.
+        """
+        if self.is_gone or not self.is_active:
+            return
         now = self.services.clock()
         self.status.freshness = age(self.last_success, now) if self._loaded_once else ""
         self.on_tick(now)
-        if self.is_active and now >= self.next_poll and not self._polling():
+        if now >= self.next_poll and not self._polling():
             self.poll()
 
     def on_tick(self, now: float) -> None:
@@ -101,11 +112,20 @@ class PollingView(Vertical):
         now = self.services.clock
         try:
             await self.load()
+        except NoMatches:
+            # A load that finished while the view was being torn down has nowhere to go.
+            if self.is_gone:
+                return
+            raise
         except (CarbontuiError, ConfigError, LookupError) as exc:
+            if self.is_gone:
+                return
             self.failures += 1
             self.next_poll = now() + backoff(self.failures)
             self.report_problem(str(exc))
         else:
+            if self.is_gone:
+                return
             self.failures = 0
             self.last_success = now()
             self._loaded_once = True
