@@ -105,8 +105,10 @@ def error_details(response: httpx.Response) -> tuple[str, str | None]:
     reason = response.reason_phrase or "error"
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, bad UTF-8, or nested past the parser
         kind = response.headers.get("content-type", "unknown content").split(";")[0]
+        if "json" in kind:
+            return f"{reason} (the server's JSON error body could not be read)", None
         return f"{reason} (the server answered with {kind}, not JSON)", None
     if not isinstance(body, dict):
         return reason, None

@@ -143,14 +143,11 @@ def test_error_details_never_raises(status: int, body: bytes, json_type: bool) -
     assert code is None or isinstance(code, str)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="transport.error_details catches ValueError only; a deeply nested error body "
-    "escapes as RecursionError (fix belongs to transport.py)",
-)
 def test_error_details_deeply_nested_body() -> None:
-    error_details(httpx.Response(500, content=DEEP[0]))
+    message, code = error_details(httpx.Response(500, content=DEEP[0]))
+    assert "not JSON" in message and code is None
+    as_json = httpx.Response(500, content=DEEP[0], headers={"content-type": "application/json"})
+    assert "could not be read" in error_details(as_json)[0]
 
 
 # -- through the real token sources and clients ----------------------------------------------
