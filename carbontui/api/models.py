@@ -14,7 +14,7 @@ import msgspec
 from carbontui.redaction import register_secret
 
 
-class Permission(msgspec.Struct, frozen=True, rename="camel"):
+class Permission(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """A Carbonext permission (a Keycloak role) as attached to an API key."""
 
     id: str
@@ -26,7 +26,7 @@ class Permission(msgspec.Struct, frozen=True, rename="camel"):
     attributes: dict[str, Any] | None = None
 
 
-class ApplicationSummary(msgspec.Struct, frozen=True, rename="camel"):
+class ApplicationSummary(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """One row of the API-key list."""
 
     id: str
@@ -34,7 +34,7 @@ class ApplicationSummary(msgspec.Struct, frozen=True, rename="camel"):
     display_name: str | None = None
 
 
-class Application(msgspec.Struct, frozen=True, rename="camel"):
+class Application(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """An API key with its permissions (``GET /v1/customers/applications/{id}``)."""
 
     id: str
@@ -43,7 +43,7 @@ class Application(msgspec.Struct, frozen=True, rename="camel"):
     permissions: tuple[Permission, ...] = ()
 
 
-class CreatedApplication(msgspec.Struct, frozen=True, rename="camel"):
+class CreatedApplication(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """The create answer: the only time ``client_secret`` is ever shown."""
 
     id: str
@@ -66,7 +66,7 @@ class CreatedApplication(msgspec.Struct, frozen=True, rename="camel"):
         yield "client_secret", "********"
 
 
-class ApplicationPage(msgspec.Struct, frozen=True, rename="camel"):
+class ApplicationPage(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """One page of ``GET /v1/customers/applications``."""
 
     # Required: with a default, any JSON object (an error envelope, a proxy's answer) would
@@ -79,7 +79,7 @@ class ApplicationPage(msgspec.Struct, frozen=True, rename="camel"):
     has_next_page: bool = False
 
 
-class UserInfo(msgspec.Struct, frozen=True, rename="camel"):
+class UserInfo(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """``GET /connect/userinfo``: who the token belongs to and what it may do."""
 
     client_id: str | None = None
@@ -95,14 +95,14 @@ class UserInfo(msgspec.Struct, frozen=True, rename="camel"):
     permissions: tuple[str, ...] = ()
 
 
-class Industry(msgspec.Struct, frozen=True):
+class Industry(msgspec.Struct, frozen=True, gc=False):
     """An organization's industry classification."""
 
     code: str | None = None
     name: str | None = None
 
 
-class Organization(msgspec.Struct, frozen=True, rename="camel"):
+class Organization(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """A CarbonRegistry organization (installation target)."""
 
     id: str
@@ -122,7 +122,7 @@ class Organization(msgspec.Struct, frozen=True, rename="camel"):
     updated_at: str | None = None
 
 
-class Installation(msgspec.Struct, frozen=True, rename="camel"):
+class Installation(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """An installation of the app in one organization."""
 
     id: str
@@ -135,7 +135,7 @@ class Installation(msgspec.Struct, frozen=True, rename="camel"):
     updated_at: str | None = None
 
 
-class Pagination(msgspec.Struct, frozen=True, rename="camel"):
+class Pagination(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """Registry paging block."""
 
     total: int = 0
@@ -145,7 +145,7 @@ class Pagination(msgspec.Struct, frozen=True, rename="camel"):
     prev_page: int | None = None
 
 
-class InstallationPage(msgspec.Struct, frozen=True):
+class InstallationPage(msgspec.Struct, frozen=True, gc=False):
     """One page of ``GET /app/installations``."""
 
     installations: tuple[Installation, ...]  # required, as ApplicationPage.items
