@@ -7,10 +7,10 @@ import email.utils
 import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from carbontui.auth.token import Token, TokenKind
 from carbontui.clock import Clock
+from carbontui.config.keys import parse_private_key
 from carbontui.errors import CarbontuiError
 
 #: Backdate ``iat`` so a server whose clock runs slightly behind still accepts the JWT.
@@ -30,7 +30,7 @@ class AppJwtSigner:
 
     def __init__(self, app_id: str, private_key_pem: str, clock: Clock) -> None:
         try:
-            key = load_pem_private_key(private_key_pem.encode(), password=None)
+            key = parse_private_key(private_key_pem.encode())
         except (ValueError, TypeError) as exc:
             raise PrivateKeyError(f"the Registry app private key cannot be loaded: {exc}") from None
         if isinstance(key, rsa.RSAPrivateKey):

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from carbontui.config.errors import ConfigError
 from carbontui.config.secrets import Secret
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
 _PEM_LABEL = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
+
+
+@functools.lru_cache(maxsize=8)
+def parse_private_key(data: bytes) -> PrivateKeyTypes:
+    """``load_pem_private_key`` (unencrypted), remembered per PEM text.
+
+    Loading validates the key (~40 ms for RSA-2048); the config check and the JWT signer
+    both need it, so the second caller gets the already-validated key. Raises as
+    ``load_pem_private_key`` does (``ValueError``, ``TypeError``, ``UnsupportedAlgorithm``).
+    """
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    return load_pem_private_key(data, password=None)
 
 
 def read_private_key(path: Path) -> Secret:
     """The PEM text at ``path`` if it is an unencrypted RSA or EC private key."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     try:
         data = path.read_bytes()
@@ -30,7 +47,7 @@ def read_private_key(path: Path) -> Secret:
     if "PRIVATE KEY" not in label[1]:
         raise ConfigError(f"{path} holds a {label[1].lower()}, not a private key")
     try:
-        key = load_pem_private_key(data, password=None)
+        key = parse_private_key(data)
     except TypeError:
         raise ConfigError(
             f"{path} is encrypted; carbontui needs an unencrypted PEM key (mode 0600)"
