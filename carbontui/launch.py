@@ -62,6 +62,13 @@ def demo_environment() -> Iterator[Path]:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    from carbontui.sandbox.keys import prefetch_rsa_keys
+
+    # The sandbox's RSA keys are made on another core (OpenSSL drops the GIL) while this
+    # thread imports the dashboard and the sandbox, instead of one after the other.
+    prefetch_rsa_keys()
+    import carbontui.tui.app  # noqa: F401
+
     with demo_environment() as path:
         profile = getattr(args, "profile", None) or "sandbox-hml"
         return _run_app(args, load_config(path), profile)

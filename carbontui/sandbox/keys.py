@@ -4,16 +4,53 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
+from collections import deque
+from concurrent.futures import Future
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 
+#: RSA keys a ``SandboxState`` makes: the realm's token-signing key and the Registry app's key.
+SANDBOX_KEYS = 2
+
+_prefetched: deque[Future[rsa.RSAPrivateKey]] = deque()
+
+
+def _generate() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _generate_into(future: Future[rsa.RSAPrivateKey]) -> None:
+    try:
+        future.set_result(_generate())
+    except BaseException as exc:  # handed to whoever takes the key
+        future.set_exception(exc)
+
+
+def prefetch_rsa_keys(count: int = SANDBOX_KEYS) -> None:
+    """Start generating ``count`` keys on background threads for ``new_rsa_key`` to hand out.
+
+    OpenSSL releases the GIL while it searches for primes (50-90 ms a key), so the keys are
+    made on another core while the caller carries on, e.g. importing the sandbox.
+    """
+    for _ in range(count):
+        future: Future[rsa.RSAPrivateKey] = Future()
+        threading.Thread(
+            target=_generate_into, args=(future,), name="rsa-keygen", daemon=True
+        ).start()
+        _prefetched.append(future)
+
 
 def new_rsa_key() -> rsa.RSAPrivateKey:
-    """A fresh 2048-bit RSA key."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    """A fresh 2048-bit RSA key: a prefetched one if any is pending, else made now."""
+    try:
+        future = _prefetched.popleft()
+    except IndexError:
+        return _generate()
+    return future.result()
 
 
 def private_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:

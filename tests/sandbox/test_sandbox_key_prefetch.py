@@ -1,0 +1,49 @@
+"""Sandbox RSA keys made ahead on background threads (the demo's startup overlap)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from carbontui.sandbox import keys
+from carbontui.sandbox.options import SandboxOptions
+from carbontui.sandbox.state import SandboxState
+
+
+def test_state_takes_the_prefetched_keys() -> None:
+    keys.prefetch_rsa_keys()
+    pending = list(keys._prefetched)
+    assert len(pending) == keys.SANDBOX_KEYS
+    state = SandboxState(SandboxOptions())
+    assert not keys._prefetched
+    made = [future.result() for future in pending]
+    assert [state.realm_key, state.app_private_key] == made
+    assert state.realm_key.key_size == 2048
+    assert state.realm_key.private_numbers() != state.app_private_key.private_numbers()
+
+
+def test_keys_are_made_off_the_calling_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    made_on: list[str] = []
+    real = keys._generate
+
+    def generate() -> object:
+        made_on.append(threading.current_thread().name)
+        return real()
+
+    monkeypatch.setattr(keys, "_generate", generate)
+    keys.prefetch_rsa_keys(1)
+    keys.new_rsa_key()
+    keys.new_rsa_key()  # nothing pending: made here
+    assert made_on == ["rsa-keygen", threading.current_thread().name]
+
+
+def test_a_failed_prefetch_raises_where_the_key_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> object:
+        raise RuntimeError("no entropy")
+
+    monkeypatch.setattr(keys, "_generate", broken)
+    keys.prefetch_rsa_keys(1)
+    with pytest.raises(RuntimeError, match="no entropy"):
+        keys.new_rsa_key()
+    assert not keys._prefetched
