@@ -113,6 +113,9 @@ def run_command(args: argparse.Namespace) -> int:
         # about the unflushable stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a file we had to read or write: name it, no traceback
+        _error(str(exc))
+        return EXIT_USAGE
     finally:
         logging_setup.shutdown()
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import ssl
+from collections.abc import Callable
+from typing import TypeVar
 
 import httpx
 
 from carbontui import __version__
 from carbontui.api.carbonext import CarbonextClient
 from carbontui.api.registry import RegistryClient
-from carbontui.auth.app_jwt import AppJwtSigner
+from carbontui.auth.app_jwt import AppJwtSigner, PrivateKeyError
 from carbontui.auth.cache import TokenCache
 from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.registry import RegistryAuth
@@ -21,6 +23,9 @@ from carbontui.transport import RetryPolicy
 
 USER_AGENT = f"carbontui/{__version__} (+python-httpx/{httpx.__version__})"
 API_VERSION_HEADER = "x-icr-api-version"
+SERVICES = ("carbonext", "registry")
+
+T = TypeVar("T")
 
 
 @functools.cache
@@ -47,7 +52,10 @@ class ProfileSession:
     """The clients of one profile. Build once per profile; close on switch or exit.
 
     Secrets are resolved here, so a missing env var or failing secret command surfaces as a
-    ``ConfigError`` before any request is made.
+    ``ConfigError`` before any request is made. Each service stands alone: when one cannot be
+    built, its client is ``None``, its error is kept in ``errors`` (``require`` raises it) and
+    the other service still works. Only when every configured service fails does building the
+    session itself raise.
     """
 
     def __init__(
@@ -65,11 +73,37 @@ class ProfileSession:
         self.retry = retry or RetryPolicy()
         self._transport = transport
         self._clients: list[httpx.AsyncClient] = []
-        self.carbonext = self._build_carbonext() if profile.carbonext else None
-        self.registry = self._build_registry() if profile.registry else None
+        #: Why a configured service could not be built, by service name.
+        self.errors: dict[str, ConfigError | PrivateKeyError] = {}
+        self.carbonext = (
+            self._build("carbonext", self._build_carbonext) if profile.carbonext else None
+        )
+        self.registry = self._build("registry", self._build_registry) if profile.registry else None
+        configured = [name for name in SERVICES if getattr(profile, name) is not None]
+        if configured and all(name in self.errors for name in configured):
+            raise self.errors[configured[0]]
 
     def __repr__(self) -> str:
         return f"ProfileSession(profile={self.profile.name!r})"
+
+    def _build(self, service: str, build: Callable[[], T]) -> T | None:
+        try:
+            return build()
+        except (ConfigError, PrivateKeyError) as exc:
+            self.errors[service] = exc
+            return None
+
+    def require(self, service: str) -> CarbonextClient | RegistryClient:
+        """The client of ``service``; otherwise raise why there is none (a ``ConfigError``)."""
+        client = getattr(self, service)
+        if client is not None:
+            return client
+        if service in self.errors:
+            raise self.errors[service]
+        raise ConfigError(
+            f"profile '{self.profile.name}' has no [{service}] section "
+            f"(add [profiles.{self.profile.name}.{service}] to the config)"
+        )
 
     def _http(self, base_url: str, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
         verify = tls_context(str(self.profile.ca_bundle) if self.profile.ca_bundle else None)
@@ -89,12 +123,13 @@ class ProfileSession:
     def _build_carbonext(self) -> CarbonextClient:
         settings = self.profile.carbonext
         assert settings is not None
+        secret = resolve_client_secret(self.profile)  # before any client exists: may raise
         http = self._http(settings.api_url)
         tokens = CarbonextTokenSource(
             http,
             token_url=settings.token_url,
             client_id=settings.client_id,
-            client_secret=resolve_client_secret(self.profile).reveal(),
+            client_secret=secret.reveal(),
             scope=settings.scope,
             basic_auth=settings.token_auth == "client_secret_basic",
             clock=self.clock,
@@ -113,8 +148,8 @@ class ProfileSession:
     def _build_registry(self) -> RegistryClient:
         settings = self.profile.registry
         assert settings is not None
-        http = self._http(settings.api_url, {API_VERSION_HEADER: settings.api_version})
         signer = AppJwtSigner(settings.app_id, settings.load_private_key().reveal(), self.clock)
+        http = self._http(settings.api_url, {API_VERSION_HEADER: settings.api_version})
         auth = RegistryAuth(
             http,
             profile=self.profile.name,

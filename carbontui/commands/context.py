@@ -13,7 +13,6 @@ from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
 from carbontui.config import (
     Config,
-    ConfigError,
     Profile,
     load_config,
     resolve_config_path,
@@ -89,9 +88,5 @@ class CommandContext:
 
 
 def require_service(session: ProfileSession, service: str) -> None:
-    """Fail clearly when the profile has no such service configured."""
-    if getattr(session, service) is None:
-        raise ConfigError(
-            f"profile '{session.profile.name}' has no [{service}] section "
-            f"(add [profiles.{session.profile.name}.{service}] to the config)"
-        )
+    """Fail clearly when the profile has no usable ``service`` (missing section, bad secret)."""
+    session.require(service)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from carbontui.api.carbonext import CarbonextClient, preview_client_id
-from carbontui.commands.context import CommandContext, require_service
+from carbontui.commands.context import CommandContext, UsageError, require_service
 from carbontui.commands.output import print_fields, print_json, print_table, warn
-from carbontui.config import CredentialsStore
+from carbontui.config import ConfigError, CredentialsStore
+from carbontui.config.credentials import parse_credentials
 from carbontui.errors import ApiError, NetworkError
 
 
@@ -91,6 +93,8 @@ async def run_create(ctx: CommandContext) -> int:
     store = (
         CredentialsStore(ctx.config.path.parent / "credentials.toml") if args.save_profile else None
     )
+    if store is not None:
+        _check_save_target(store, args.save_profile, profile.name)
     async with ctx.session() as session:
         require_service(session, "carbonext")
         client = session.carbonext
@@ -118,11 +122,31 @@ async def run_create(ctx: CommandContext) -> int:
         )
     warn("this is the only time the client secret is shown: store it now.")
     if store is not None:
-        store.save_carbonext_key(
-            args.save_profile, created.client_id, created.client_secret, based_on=profile.name
-        )
+        try:
+            store.save_carbonext_key(
+                args.save_profile, created.client_id, created.client_secret, based_on=profile.name
+            )
+        except (ConfigError, OSError) as exc:
+            warn(
+                f"key {created.client_id} WAS created but could not be saved as profile "
+                f"'{args.save_profile}': {exc}. Store the secret above yourself; do not run "
+                "create again."
+            )
+            return 1
         warn(f"saved as profile '{args.save_profile}' in {store.path}")
     return 0
+
+
+def _check_save_target(store: CredentialsStore, name: str, current: str) -> None:
+    """Refuse before creating anything when the key could not be saved afterwards."""
+    if name == current:
+        raise UsageError(
+            f"--save-profile '{name}' is the profile creating the key; choose a new profile name"
+        )
+    parse_credentials(store.read(), store.path)  # a broken credentials.toml fails now, not later
+    directory = store.path.parent
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ConfigError(f"cannot write {store.path}: {directory} is not writable")
 
 
 async def _explain_ambiguous_create(

@@ -17,6 +17,7 @@ from core_testlib import CREATE_KEY, LIST_KEYS, REVOKE, Sandbox
 import carbontui.commands.context as context_module
 from carbontui.api.session import ProfileSession
 from carbontui.cli import main
+from carbontui.config import CredentialsStore
 from carbontui.history import ActionHistory
 
 
@@ -194,6 +195,50 @@ def test_keys_create_prints_the_secret_once_and_saves_a_working_profile(
     ]
     assert entries[-2].objects == (created.id, "cbx_b2b_cli_saved")
     assert entries[-1].outcome.startswith("error: POST /v1/customers/applications (403)")
+
+
+def test_create_refuses_an_unsavable_target_before_creating(sandbox: Sandbox, run: Run) -> None:
+    write = permission_id(sandbox, "customer_applications_write")
+    creds = sandbox.config_path.parent / "credentials.toml"
+    before = len(sandbox.state.applications)
+    argv = (
+        "keys",
+        "create",
+        "--client-id",
+        "unsaved",
+        "--display-name",
+        "U",
+        "--permission",
+        write,
+    )
+    code, out, err = run(*argv, "--save-profile", "sandbox-hml")
+    assert (code, out) == (2, "")
+    assert "is the profile creating the key" in err
+    creds.write_text("[profiles\n")  # a credentials.toml we could not add to
+    code, out, err = run(*argv, "--save-profile", "fresh")
+    assert (code, out) == (2, "")
+    assert str(creds) in err
+    assert len(sandbox.state.applications) == before  # nothing was created
+
+
+def test_create_that_cannot_save_still_shows_the_secret(
+    sandbox: Sandbox, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(CredentialsStore, "save_carbonext_key", disk_full)
+    write = permission_id(sandbox, "customer_applications_write")
+    code, out, err = run(
+        "keys", "create", "--client-id", "disk_full", "--display-name", "D",
+        "--permission", write, "--save-profile", "full",
+    )  # fmt: skip
+    created = sandbox.state.applications_by_client_id["cbx_b2b_disk_full"]
+    assert code == 1
+    assert created.client_secret in out
+    assert "WAS created but could not be saved as profile 'full'" in err
+    assert "No space left on device" in err
+    assert "Traceback" not in err
 
 
 def test_keys_create_json(sandbox: Sandbox, run: Run) -> None:
@@ -471,6 +516,33 @@ scope = "offline_access"
     )
     code, out, _ = run("-p", "envp", "token")
     assert code == 0 and out.strip() in sandbox.state.carbonext_tokens
+
+
+def test_one_broken_service_leaves_the_other_usable(
+    sandbox: Sandbox, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CBX_CORE_TEST_SECRET", raising=False)
+    add_profiles(
+        sandbox,
+        f"""[profiles.half.carbonext]
+api_url = "{sandbox.url}"
+token_url = "{sandbox.url}/connect/token"
+client_id = "cbx_b2b_sandbox_prod"
+client_secret = {{ env = "CBX_CORE_TEST_SECRET" }}
+[profiles.half.registry]
+api_url = "{sandbox.url}"
+app_id = "67890"
+private_key_file = "registry-app.pem"
+""",
+    )
+    code, out, err = run("-p", "half", "installations", "list", "--json")
+    assert (code, err) == (0, "")
+    assert len(json.loads(out)) == len(sandbox.state.registry_apps["67890"].installations)
+    code, out, err = run("-p", "half", "keys", "list")
+    assert (code, out) == (2, "")
+    assert "CBX_CORE_TEST_SECRET is not set" in err
+    code, _, err = run("-p", "half", "config", "check")
+    assert code == 2 and "CBX_CORE_TEST_SECRET is not set" in err
 
 
 @pytest.mark.parametrize(
