@@ -43,7 +43,7 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
-    from carbontui.sandbox.config_out import write_config
+    from carbontui.sandbox.config_out import check_target, write_config
     from carbontui.sandbox.server import SandboxServer
 
     try:
@@ -56,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
             latency_ms=args.latency,
             faults=tuple(faults),
         )
-    except (ValueError, FaultSpecError) as exc:
+        if args.config_out:
+            check_target(args.config_out)
+    except (ValueError, FaultSpecError, FileExistsError) as exc:
         print(f"carbontui sandbox: {exc}", file=sys.stderr)
         return 2
     server = SandboxServer(options, host=args.host, port=args.port)
@@ -70,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"sandbox listening on {server.url}", flush=True)
     try:
         if args.config_out:
-            path = write_config(args.config_out, server.url, server.app)
+            # A wildcard bind address is no address to connect to; loopback always works.
+            url = server.url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
+            path = write_config(args.config_out, url, server.app)
             print(f"wrote {path} (try: carbontui --config {path})", flush=True)
         signal.signal(signal.SIGTERM, _raise_interrupt)
         server.wait()

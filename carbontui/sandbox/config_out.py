@@ -79,12 +79,43 @@ def render_config(base_url: str, state: SandboxState) -> str:
     return HEADER + tomli_w.dumps(doc)
 
 
+def _ours(config: Path) -> bool:
+    try:
+        with config.open("rb") as f:
+            return f.read(len(HEADER)) == HEADER.encode()
+    except OSError:
+        return False
+
+
+def check_target(directory: str | os.PathLike[str]) -> None:
+    """Refuse a directory whose config.toml or key file we did not write ourselves.
+
+    ``--config-out`` pointed at a real config directory must never replace the user's files.
+    """
+    out = Path(directory)
+    config, key = out / "config.toml", out / KEY_FILE
+    if config.exists() and not _ours(config):
+        raise FileExistsError(
+            f"{config} exists and was not written by `carbontui sandbox`; "
+            "choose another --config-out directory"
+        )
+    if key.exists() and not config.exists():
+        raise FileExistsError(
+            f"{key} exists and was not written by `carbontui sandbox`; "
+            "choose another --config-out directory"
+        )
+
+
 def write_config(
     directory: str | os.PathLike[str], base_url: str, app: Starlette | SandboxState
 ) -> Path:
-    """Write ``config.toml`` and the app's private key (both 0600) into ``directory``."""
+    """Write ``config.toml`` and the app's private key (both 0600) into ``directory``.
+
+    Raises ``FileExistsError`` rather than replace files the sandbox did not write.
+    """
     state = app if isinstance(app, SandboxState) else app.state.sandbox
     out = Path(directory)
+    check_target(out)
     out.mkdir(parents=True, exist_ok=True)
     _atomic_write(out / KEY_FILE, private_pem(state.app_private_key))
     config = out / "config.toml"

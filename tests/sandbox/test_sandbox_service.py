@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import jwt
+import pytest
 from sandbox_testlib import admin_creds, app_jwt, bearer, connect_token
 
 from carbontui.sandbox import SandboxServer, SandboxState, write_config
@@ -115,6 +116,45 @@ def test_write_config(tmp_path: Path, server: SandboxServer, client: httpx.Clien
     )
     r = client.post("/app/accessTokens", headers=bearer(token, registry=True))
     assert r.status_code == 201
+
+
+def test_write_config_never_replaces_a_users_files(tmp_path: Path, server: SandboxServer) -> None:
+    own = tmp_path / "config.toml"
+    own.write_text('default_profile = "hml"\n')
+    with pytest.raises(FileExistsError, match="not written by `carbontui sandbox`"):
+        write_config(tmp_path, server.url, server.app)
+    assert own.read_text() == 'default_profile = "hml"\n'
+    assert not (tmp_path / "registry-app.pem").exists()
+    key_only = tmp_path / "keys"
+    key_only.mkdir()
+    (key_only / "registry-app.pem").write_text("mine")
+    with pytest.raises(FileExistsError):
+        write_config(key_only, server.url, server.app)
+    # Our own output is rewritten on the next start.
+    again = tmp_path / "again"
+    write_config(again, server.url, server.app)
+    assert write_config(again, server.url, server.app) == again / "config.toml"
+
+
+def test_cli_refuses_a_config_out_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("# mine\n")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "carbontui",
+            "sandbox",
+            "--port",
+            "0",
+            "--config-out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert r.returncode == 2 and "choose another --config-out directory" in r.stderr
+    assert (tmp_path / "config.toml").read_text() == "# mine\n"
 
 
 def test_cli_prints_url_writes_config_and_exits_cleanly(tmp_path: Path) -> None:
