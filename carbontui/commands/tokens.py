@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from carbontui.auth.token import Token
-from carbontui.commands.context import CommandContext, require_service
+from carbontui.commands.context import CommandContext, UsageError, require_service
 from carbontui.commands.output import print_fields, print_json, warn
 
 
@@ -15,7 +15,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     token = sub.add_parser(
         "token", parents=[common], help="print an access token (for scripts, like `gh auth token`)"
     )
-    token.add_argument("--service", choices=["carbonext", "registry"], default="carbonext")
+    token.add_argument(
+        "--service",
+        choices=["carbonext", "registry"],
+        help="which service's token (default: carbonext; registry with --installation)",
+    )
     token.add_argument(
         "--installation", metavar="ID", help="registry: an installation token instead of the app's"
     )
@@ -27,9 +31,12 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 async def run_token(ctx: CommandContext) -> int:
     """Print only the token, so ``$(carbontui token)`` works."""
     args = ctx.args
+    service = args.service or ("registry" if args.installation else "carbonext")
+    if service == "carbonext" and args.installation:
+        raise UsageError("--installation is for registry tokens; drop --service carbonext")
     async with ctx.session() as session:
         token: Token
-        if args.service == "carbonext":
+        if service == "carbonext":
             require_service(session, "carbonext")
             assert session.carbonext is not None
             token = await session.carbonext.token()

@@ -85,6 +85,11 @@ def test_token_for_the_registry_app_and_an_installation(sandbox: Sandbox, run: R
     assert data["kind"] == "registry-installation"
     assert sandbox.state.registry_tokens[data["token"]].installation_id == inst.id
     assert data["permissions"] == dict(inst.permissions)
+    # --installation alone means a registry installation token.
+    code, out, _ = run("token", "--installation", inst.id)
+    assert code == 0 and sandbox.state.registry_tokens[out.strip()].installation_id == inst.id
+    code, out, err = run("token", "--service", "carbonext", "--installation", inst.id)
+    assert (code, out) == (2, "") and "--installation is for registry tokens" in err
 
 
 def test_token_json_for_the_connect_flavour(sandbox: Sandbox, run: Run) -> None:
