@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +44,29 @@ def run_dashboard(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"carbontui: error: {exc}\n")
         return 2
-    return _run_app(args, config, resolve_profile_name(getattr(args, "profile", None)))
+    profile = resolve_profile_name(getattr(args, "profile", None))
+    with contextlib.suppress(ConfigError):  # an unknown profile is reported by the app
+        ca_bundle = config.profile(profile).ca_bundle
+        warm_tls_context(str(ca_bundle) if ca_bundle else None)
+    return _run_app(args, config, profile)
+
+
+def warm_tls_context(ca_bundle: str | None) -> threading.Thread:
+    """Build the shared TLS context for ``ca_bundle`` on a background thread.
+
+    Loading a CA store takes 25-50 ms but releases the GIL, so it overlaps with importing and
+    composing the dashboard; the profile's session then finds it cached. A failure is left
+    for the session to report.
+    """
+    from carbontui.api.session import tls_context  # imported here, not on the thread
+
+    def build() -> None:
+        with contextlib.suppress(Exception):
+            tls_context(ca_bundle)
+
+    thread = threading.Thread(target=build, name="tls-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @contextlib.contextmanager
@@ -64,9 +87,10 @@ def demo_environment() -> Iterator[Path]:
 def _run_demo(args: argparse.Namespace) -> int:
     from carbontui.sandbox.keys import prefetch_rsa_keys
 
-    # The sandbox's RSA keys are made on another core (OpenSSL drops the GIL) while this
-    # thread imports the dashboard and the sandbox, instead of one after the other.
+    # The sandbox's RSA keys and the CA store are made/loaded on another core (OpenSSL drops
+    # the GIL) while this thread imports the dashboard and the sandbox.
     prefetch_rsa_keys()
+    warm_tls_context(None)  # the demo config sets no ca_bundle
     import carbontui.tui.app  # noqa: F401
 
     with demo_environment() as path:

@@ -10,7 +10,7 @@ from tui_testlib import SIZE, screen_text, wait_until
 
 from carbontui.cli import main
 from carbontui.config import load_config
-from carbontui.launch import demo_environment
+from carbontui.launch import demo_environment, warm_tls_context
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.views.keys import KeysView
 from carbontui.tui.widgets.context_header import ContextHeader
@@ -60,3 +60,25 @@ async def test_demo_dashboard_uses_the_real_http_path() -> None:
             header = app.query_one(ContextHeader)
             await wait_until(pilot, lambda: header.identity == "cbx_b2b_sandbox_hml")
             assert "demo sandbox" in screen_text(app)
+
+
+def test_tls_warm_up_fills_the_shared_context() -> None:
+    import certifi
+
+    from carbontui.api.session import tls_context
+
+    warm_tls_context(certifi.where()).join()
+    hits = tls_context.cache_info().hits
+    tls_context(certifi.where())
+    assert tls_context.cache_info().hits == hits + 1
+
+
+def test_tls_warm_up_leaves_a_bad_ca_bundle_to_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    escaped: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
+    warm_tls_context(str(tmp_path / "missing.pem")).join()
+    assert escaped == []
