@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,11 @@ if TYPE_CHECKING:
 _PEM_LABEL = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
 
 
-@functools.lru_cache(maxsize=8)
+#: Parsed keys by PEM text, oldest first; a handful at most (one per Registry app in use).
+_parsed: dict[bytes, PrivateKeyTypes] = {}
+_PARSED_MAX = 8
+
+
 def parse_private_key(data: bytes) -> PrivateKeyTypes:
     """``load_pem_private_key`` (unencrypted), remembered per PEM text.
 
@@ -24,9 +27,20 @@ def parse_private_key(data: bytes) -> PrivateKeyTypes:
     both need it, so the second caller gets the already-validated key. Raises as
     ``load_pem_private_key`` does (``ValueError``, ``TypeError``, ``UnsupportedAlgorithm``).
     """
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    key = _parsed.get(data)
+    if key is None:
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-    return load_pem_private_key(data, password=None)
+        key = load_pem_private_key(data, password=None)
+        remember_private_key(data, key)
+    return key
+
+
+def remember_private_key(data: bytes, key: PrivateKeyTypes) -> None:
+    """Record that ``data`` is the PEM of ``key``, e.g. a key this process generated itself."""
+    _parsed[data] = key
+    while len(_parsed) > _PARSED_MAX:
+        _parsed.pop(next(iter(_parsed)), None)
 
 
 def read_private_key(path: Path) -> Secret:

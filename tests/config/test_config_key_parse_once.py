@@ -31,9 +31,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
     monkeypatch.setattr(serialization, "load_pem_private_key", counting)
     # Also where a module may have bound the name at import (so a second parse is seen).
     monkeypatch.setattr(app_jwt, "load_pem_private_key", counting, raising=False)
-    config_keys.parse_private_key.cache_clear()
+    config_keys._parsed.clear()
     yield seen
-    config_keys.parse_private_key.cache_clear()
+    config_keys._parsed.clear()
 
 
 @pytest.mark.parametrize("kind", ["rsa_pem", "ec_pem"])

@@ -62,6 +62,21 @@ async def test_demo_dashboard_uses_the_real_http_path() -> None:
             assert "demo sandbox" in screen_text(app)
 
 
+def test_demo_client_signs_with_the_key_the_sandbox_generated(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cryptography.hazmat.primitives.serialization as serialization
+
+    def no_parse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the demo app key was parsed again")
+
+    with demo_environment() as path:
+        monkeypatch.setattr(serialization, "load_pem_private_key", no_parse)
+        # The Registry app JWT is signed with the handed-over key and accepted by the sandbox.
+        assert main(["--config", str(path), "installations", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 12
+
+
 def test_tls_warm_up_fills_the_shared_context() -> None:
     import certifi
 
