@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 
 from carbontui.auth.token import Token
 
 WARNING_UNDER = 5 * 60
 ERROR_UNDER = 60
+#: Countdowns show seconds only below this; further out they change once a minute.
+SECONDS_UNDER = 10 * 60
 
 
 def duration(seconds: float) -> str:
@@ -22,15 +26,45 @@ def duration(seconds: float) -> str:
     return f"{secs}s"
 
 
+def remaining(seconds: float) -> str:
+    """Time left at a glance, like kubectl/k9s ages: ``1h 02m``, ``47m``, ``4m 09s``, ``12s``.
+
+    Seconds show only in the last 10 minutes, so a far-off expiry changes once a minute
+    (always rounded down: ``47m`` means at least 47 whole minutes are left).
+    """
+    whole = int(max(0, seconds))
+    if SECONDS_UNDER <= whole < 3600:
+        return f"{whole // 60}m"
+    return duration(whole)
+
+
 def countdown(expires_at: float | None, now: float) -> Text:
-    """Time left, coloured: warning under 5 minutes, error under 1, 'expired' after."""
+    """Time left, coloured: warning under 5 minutes, error under 1, 'expired' after.
+
+    Precision as :func:`remaining`; :func:`expiry_detail` has the exact time.
+    """
     if expires_at is None:
         return Text("no expiry", style="dim")
     left = expires_at - now
     if left <= 0:
         return Text("expired", style="bold red")
     style = "red" if left < ERROR_UNDER else "yellow" if left < WARNING_UNDER else "green"
-    return Text(duration(left), style=style)
+    return Text(remaining(left), style=style)
+
+
+def clock_time(timestamp: float) -> str:
+    """``2025-06-01 12:47:05 UTC``: an instant in local time, to the second, with its zone."""
+    return time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(timestamp))
+
+
+def expiry_detail(expires_at: float | None, now: float) -> str:
+    """The full expiry: ``expires 2025-06-01 12:47:05 UTC (in 47m 05s)`` or ``expired …``."""
+    if expires_at is None:
+        return "no expiry"
+    left = expires_at - now
+    if left <= 0:
+        return f"expired {clock_time(expires_at)} ({duration(-left)} ago)"
+    return f"expires {clock_time(expires_at)} (in {duration(left)})"
 
 
 def severity(expires_at: float | None, now: float) -> str:

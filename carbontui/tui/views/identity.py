@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from carbontui.auth.token import Token, TokenKey, TokenKind
 from carbontui.errors import CarbontuiError
-from carbontui.tui.formatting import countdown
+from carbontui.tui.formatting import countdown, expiry_detail
 from carbontui.tui.identity import fetch_identity
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.context_header import ContextHeader
@@ -36,6 +36,8 @@ class IdentityView(PollingView):
         super().__init__(services, id=id)
         self.revealed: set[TokenKey] = set()
         self._cache_version = -1
+        self._table: VirtualTable[TokenRow] | None = None
+        self._panel_text: object = None
 
     def compose(self) -> ComposeResult:
         yield Static("loading identity…", id="identity-panel", classes="panel")
@@ -48,6 +50,7 @@ class IdentityView(PollingView):
                     "EXPIRES IN",
                     lambda r: countdown(r[1].expires_at, self.services.clock()),
                     width=11,
+                    live=True,
                 ),
                 Column(
                     "REFRESH",
@@ -65,7 +68,9 @@ class IdentityView(PollingView):
     @property
     def table(self) -> VirtualTable[TokenRow]:
         """The tokens table."""
-        return self.query_one("#tokens-table", VirtualTable)
+        if self._table is None:
+            self._table = self.query_one("#tokens-table", VirtualTable)
+        return self._table
 
     def _value(self, row: TokenRow) -> str:
         key, token = row
@@ -74,16 +79,21 @@ class IdentityView(PollingView):
     async def load(self) -> None:
         session = self.services.session
         assert session is not None
-        panel = self.query_one("#identity-panel", Static)
         if session.carbonext is not None:
             identity = await fetch_identity(session.carbonext)
-            panel.update(identity.details)
+            self._show_panel(identity.details)
             self.app.query_one(ContextHeader).identity = identity.headline
         else:
-            panel.update("this profile has no Carbonext section")
+            self._show_panel("this profile has no Carbonext section")
         if session.registry is not None:
             await session.registry.app_token()
         self._sync_rows()
+
+    def _show_panel(self, content: str) -> None:
+        # ``Static.update`` re-lays out the screen (the panel's height is auto): not every poll.
+        if content != self._panel_text:
+            self._panel_text = content
+            self.query_one("#identity-panel", Static).update(content)
 
     def on_tick(self, now: float) -> None:
         if self.services.cache.version != self._cache_version:
@@ -99,6 +109,17 @@ class IdentityView(PollingView):
 
     def mark_stale(self, stale: bool) -> None:
         self.table.stale = stale
+
+    @on(VirtualTable.RowSelected, "#tokens-table")
+    def _details(self, event: VirtualTable.RowSelected) -> None:
+        """Enter on a token: its exact expiry (the table shows minutes until the last 10)."""
+        key, token = event.row  # type: ignore[misc]
+        self.notify(
+            f"{_subject((key, token))}\n{expiry_detail(token.expires_at, self.services.clock())}",
+            title=token.kind.label,
+            timeout=10,
+            markup=False,
+        )
 
     def _selected(self) -> TokenRow | None:
         return self.table.current_row

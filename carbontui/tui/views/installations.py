@@ -36,7 +36,7 @@ class InstallationsView(TableView):
                 Column("TYPE", lambda i: i.organization.type or "-", width=16),
                 Column("APP NAME", lambda i: i.app_name_id or "-", width=17),
                 Column("INSTALLATION ID", lambda i: i.id, width=36),
-                Column("TOKEN", self._token_cell, width=12),
+                Column("TOKEN", self._token_cell, width=12, live=True),
             ],
             key=lambda i: i.id,
             search_text=lambda i: " ".join(

@@ -48,11 +48,15 @@ class PollingView(Vertical):
         self.next_poll = 0.0
         self._problem = ""
         self._loaded_once = False
+        self._status: StatusLine | None = None
+        self._tabs: tuple[TabPane, TabbedContent] | None = None
 
     @property
     def status(self) -> StatusLine:
-        """This view's status line."""
-        return self.query_one(StatusLine)
+        """This view's status line (looked up once, not on every tick)."""
+        if self._status is None:
+            self._status = self.query_one(StatusLine)
+        return self._status
 
     @property
     def poll_interval(self) -> float:
@@ -64,10 +68,13 @@ class PollingView(Vertical):
         """Visible to the user: our tab is selected and no modal covers the screen."""
         if self.app.screen is not self.screen:
             return False
-        pane = next((a for a in self.ancestors if isinstance(a, TabPane)), None)
-        if pane is None:
-            return True
-        tabs = next(a for a in pane.ancestors if isinstance(a, TabbedContent))
+        if self._tabs is None:
+            pane = next((a for a in self.ancestors if isinstance(a, TabPane)), None)
+            if pane is None:
+                return True
+            tabs = next(a for a in pane.ancestors if isinstance(a, TabbedContent))
+            self._tabs = (pane, tabs)
+        pane, tabs = self._tabs
         return tabs.active == pane.id
 
     @property

@@ -8,6 +8,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from carbontui.tui.services import Services
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.virtual_table import VirtualTable
 
@@ -23,14 +24,20 @@ class TableView(PollingView):
     #: What a row is called in the summary, plural.
     noun: ClassVar[str] = "rows"
 
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__(services, id=id)
+        self._table: VirtualTable | None = None  # type: ignore[type-arg]
+
     def filter_box(self) -> Input:
         """The filter input (hidden until ``/``)."""
         return Input(placeholder="filter…", classes="filter")
 
     @property
     def table(self) -> VirtualTable:  # type: ignore[type-arg]
-        """The main table."""
-        return self.query_one(VirtualTable)
+        """The main table (looked up once, not on every tick)."""
+        if self._table is None:
+            self._table = self.query_one(VirtualTable)
+        return self._table
 
     def summarise(self, suffix: str = "") -> None:
         """``N rows`` or ``n of N rows`` when filtered."""

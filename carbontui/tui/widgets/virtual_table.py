@@ -24,11 +24,17 @@ Cell = str | Text
 
 @dataclass(frozen=True)
 class Column(Generic[T]):
-    """A column: a label, how to get a cell from a row, and a width (None = share the rest)."""
+    """A column: a label, how to get a cell from a row, and a width (None = share the rest).
+
+    ``live`` marks a column whose cells change while the rows stay the same (a countdown, a
+    token looked up in a cache): ``refresh_cells`` re-reads only those (all columns when none
+    is marked). Any other change needs ``refresh()`` or ``set_rows``.
+    """
 
     label: str
     get: Callable[[T], Cell]
     width: int | None = None
+    live: bool = False
 
 
 class VirtualTable(ScrollView, Generic[T], can_focus=True):
@@ -105,6 +111,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = list(columns)
+        #: The columns ``refresh_cells`` re-reads: the live ones, or all when none is marked.
+        self._live = [i for i, c in enumerate(self.columns) if c.live] or list(
+            range(len(self.columns))
+        )
         self._key = key
         self._search_text = search_text
         self._rows: list[T] = []
@@ -239,22 +249,23 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def refresh_cells(self) -> None:
         """Repaint only the cells whose content changed since they were drawn (e.g. countdowns).
 
-        Cheaper than ``refresh()`` for a once-a-second tick: unchanged lines are not rebuilt
-        and only the changed columns are sent to the compositor.
+        Cheaper than ``refresh()`` for a once-a-second tick: only live columns are re-read,
+        unchanged lines are not rebuilt and only the changed columns are sent to the compositor.
         """
         widths = self._widths()
         starts = [sum(widths[:i]) + 2 * i for i in range(len(widths))]
         scroll_x = int(self.scroll_x)
+        top = int(self.scroll_y) - 1
+        columns = self.columns
         for y in range(1, self.size.height):
-            cells = self._row_cells(y)
+            row = self.row_at(top + y)
             cached = self._lines.get(y)
-            if cells is None or cached is None:
-                if cells is not None or cached is not None:
+            if row is None or cached is None:
+                if row is not None or cached is not None:
                     self.refresh(Region(0, y, self.size.width, 1))
                 continue
-            changed = [
-                i for i, (a, b) in enumerate(zip(cells[1], cached[0], strict=True)) if a != b
-            ]
+            drawn = cached[0]
+            changed = [i for i in self._live if columns[i].get(row) != drawn[i]]
             if changed:
                 left = starts[changed[0]] - scroll_x
                 right = starts[changed[-1]] + widths[changed[-1]] + 2 - scroll_x
