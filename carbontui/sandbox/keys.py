@@ -23,34 +23,45 @@ def _generate() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _generate_into(future: Future[rsa.RSAPrivateKey]) -> None:
-    try:
-        future.set_result(_generate())
-    except BaseException as exc:  # handed to whoever takes the key
-        future.set_exception(exc)
+def _generate_into(futures: list[Future[rsa.RSAPrivateKey]]) -> None:
+    for future in futures:
+        try:
+            future.set_result(_generate())
+        except BaseException as exc:  # handed to whoever takes the key
+            future.set_exception(exc)
+
+
+def _generate_later(count: int) -> list[Future[rsa.RSAPrivateKey]]:
+    """Futures for ``count`` keys made one after another on a background thread.
+
+    OpenSSL releases the GIL while it searches for primes (50-90 ms a key), so they are made
+    on another core while the caller carries on. In order, so the first is ready soonest.
+    """
+    futures: list[Future[rsa.RSAPrivateKey]] = [Future() for _ in range(count)]
+    threading.Thread(target=_generate_into, args=(futures,), name="rsa-keygen", daemon=True).start()
+    return futures
 
 
 def prefetch_rsa_keys(count: int = SANDBOX_KEYS) -> None:
-    """Start generating ``count`` keys on background threads for ``new_rsa_key`` to hand out.
-
-    OpenSSL releases the GIL while it searches for primes (50-90 ms a key), so the keys are
-    made on another core while the caller carries on, e.g. importing the sandbox.
-    """
-    for _ in range(count):
-        future: Future[rsa.RSAPrivateKey] = Future()
-        threading.Thread(
-            target=_generate_into, args=(future,), name="rsa-keygen", daemon=True
-        ).start()
-        _prefetched.append(future)
+    """Start making ``count`` keys in the background for the next sandbox to take, in order."""
+    _prefetched.extend(_generate_later(count))
 
 
 def new_rsa_key() -> rsa.RSAPrivateKey:
-    """A fresh 2048-bit RSA key: a prefetched one if any is pending, else made now."""
+    """A fresh 2048-bit RSA key: the next prefetched one if any is pending, else made now."""
     try:
         future = _prefetched.popleft()
     except IndexError:
         return _generate()
     return future.result()
+
+
+def rsa_key_future() -> Future[rsa.RSAPrivateKey]:
+    """A fresh key that is still being made: the next prefetched one, else one started now."""
+    try:
+        return _prefetched.popleft()
+    except IndexError:
+        return _generate_later(1)[0]
 
 
 def private_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from carbontui.sandbox import seed_data
 from carbontui.sandbox.faults import FaultSet
 from carbontui.sandbox.ids import random_uuid4
-from carbontui.sandbox.keys import PublicKey, load_public_key, new_rsa_key
+from carbontui.sandbox.keys import PublicKey, load_public_key, new_rsa_key, rsa_key_future
 from carbontui.sandbox.options import SandboxOptions
 from carbontui.sandbox.records import (
     Application,
@@ -77,8 +77,9 @@ class SandboxState:
         )
         self.applications_by_id = {a.id: a for a in self.applications}
         self.applications_by_client_id = {a.client_id: a for a in self.applications}
-        self.realm_key: rsa.RSAPrivateKey = new_rsa_key()
         self.app_private_key: rsa.RSAPrivateKey = new_rsa_key()
+        # Not needed until the first token is issued: made in the background meanwhile.
+        self._realm_key = rsa_key_future()
         default_app = RegistryApp(
             seed_data.REGISTRY_APP_ID,
             seed_data.REGISTRY_APP_NAME_ID,
@@ -96,6 +97,11 @@ class SandboxState:
         self.carbonext_tokens: dict[str, CarbonextToken] = {}
         self.refresh_grants: dict[str, RefreshGrant] = {}
         self.registry_tokens: dict[str, RegistryToken] = {}
+
+    @property
+    def realm_key(self) -> rsa.RSAPrivateKey:
+        """The realm's token-signing key (waits if it is still being made)."""
+        return self._realm_key.result()
 
     # -- clock -----------------------------------------------------------------------------
 
