@@ -62,6 +62,19 @@ def create_app(
     return app
 
 
+class _Server(uvicorn.Server):
+    """A uvicorn server that signals the moment it accepts connections (no polling)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.ready.set()
+
+
 class SandboxServer:
     """Runs the sandbox with uvicorn on a daemon thread (port 0 picks a free port)."""
 
@@ -75,7 +88,7 @@ class SandboxServer:
     ) -> None:
         self.app = app or create_app(options)
         self.host, self.port = host, port
-        self._server: uvicorn.Server | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -110,16 +123,15 @@ class SandboxServer:
             lifespan="off",
             timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="sandbox", daemon=True
         )
         self._thread.start()
         deadline = time.monotonic() + timeout
-        while not self._server.started:
+        while not self._server.ready.wait(0.05):
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"sandbox did not start on {self.url}")
-            time.sleep(0.01)
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
