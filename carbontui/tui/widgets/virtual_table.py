@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -122,8 +123,11 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._view: list[int] = []
         self._filter = ""
         self._style_cache: dict[tuple[str, bool], Style] = {}
-        #: Per screen line: the cells, flags and strip last drawn there.
-        self._lines: dict[int, tuple[tuple[Cell, ...], tuple[object, ...], Strip]] = {}
+        #: Per screen line: the cells, flags, strip and per-cell segments last drawn there.
+        self._lines: dict[
+            int,
+            tuple[tuple[Cell, ...], tuple[object, ...], Strip, tuple[list[Segment], ...]],
+        ] = {}
         self._widths_for: tuple[int, list[int]] = (-1, [])
 
     # -- data ---------------------------------------------------------------------------------
@@ -232,18 +236,31 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         index, values = cells
         key = (index == self.cursor, self.has_focus, self.stale, scroll_x, width, base)
         cached = self._lines.get(y)
-        if cached is not None and cached[0] == values and cached[1] == key:
-            return cached[2]
-        text = self._line(values)
+        if cached is not None and cached[1] == key:
+            if cached[0] == values:
+                return cached[2]
+        else:
+            cached = None
         style = base
+        styles: list[Style] = []
         if self.stale:
-            text.stylize(self._style("virtual-table--stale"))
+            styles.append(self._style("virtual-table--stale"))
         if index == self.cursor:
             cursor_style = self._style("virtual-table--cursor")
-            text.stylize(cursor_style)
+            styles.append(cursor_style)
             style = base + cursor_style
-        strip = self._strip(text, scroll_x, width, style)
-        self._lines[y] = (values, key, strip)
+        # Same flags as last time: re-render only the cells whose value changed (a countdown).
+        widths = self._widths(width)
+        parts = tuple(
+            cached[3][i]
+            if cached is not None and cached[0][i] == value
+            else self._cell(value, cell_width, styles)
+            for i, (value, cell_width) in enumerate(zip(values, widths, strict=True))
+        )
+        strip = Strip(_joined(parts), sum(widths) + 2 * len(widths))
+        if scroll_x or strip.cell_length != width:
+            strip = strip.crop_extend(scroll_x, scroll_x + width, style)
+        self._lines[y] = (values, key, strip, parts)
         return strip
 
     def refresh_cells(self) -> None:
@@ -271,8 +288,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
                 right = starts[changed[-1]] + widths[changed[-1]] + 2 - scroll_x
                 self.refresh(Region(max(0, left), y, max(1, right - max(0, left)), 1))
 
-    def _widths(self) -> list[int]:
-        width = self.size.width
+    def _widths(self, width: int | None = None) -> list[int]:
+        """Column widths for a table ``width`` cells wide (default: the current width)."""
+        if width is None:
+            width = self.size.width
         if self._widths_for[0] != width:
             fixed = sum(c.width or 0 for c in self.columns) + 2 * len(self.columns)
             flexible = [c for c in self.columns if c.width is None]
@@ -293,6 +312,17 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             line.append_text(text)
             line.append(" ")
         return line
+
+    def _cell(self, cell: Cell, width: int, styles: Sequence[Style]) -> list[Segment]:
+        """One cell as drawn in a row: a space, the value cut or padded to ``width``, a space."""
+        text = Text(" ", no_wrap=True, end="")
+        value = cell.copy() if isinstance(cell, Text) else Text(cell)
+        value.truncate(width, overflow="ellipsis", pad=True)
+        text.append_text(value)
+        text.append(" ")
+        for style in styles:
+            text.stylize(style)
+        return list(text.render(self.app.console))
 
     def _strip(self, text: Text, scroll_x: int, width: int, style: Style) -> Strip:
         strip = Strip(text.render(self.app.console), cell_len(text.plain))
@@ -342,3 +372,14 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             if index == self.cursor and event.chain >= 2:
                 self.action_select()
             self.cursor = index
+
+
+_PLAIN = Style()
+
+
+def _joined(parts: Sequence[list[Segment]]) -> list[Segment]:
+    """Cells' segments as one line, merged the way rendering the whole line at once would."""
+    segments = [segment for part in parts for segment in part]
+    if any(segment.style is not None for segment in segments):
+        segments = [s if s.style is not None else Segment(s.text, _PLAIN) for s in segments]
+    return list(Segment.simplify(segments))
