@@ -10,6 +10,8 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -93,6 +95,42 @@ class CarbonApp(App[None]):
         #: The tab to show; kept across profile switches and set before the tabs exist.
         self._tab = "keys"
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """As ``App.notify``, but literal text by default: messages quote what servers sent."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def action_quit(self) -> None:
+        """Quit; first ask if a new key's secret is on screen and was never saved."""
+        from carbontui.tui.screens.secret_once import SecretOnceScreen
+
+        unsaved = any(
+            isinstance(screen, SecretOnceScreen) and not screen.saved_to
+            for screen in self.screen_stack
+        )
+        if not unsaved:
+            self.exit()
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                "The new key's client secret was not saved and cannot be shown again. Quit?",
+                confirm_label="Yes, quit",
+            ),
+            answered,
+        )
+
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -116,7 +154,8 @@ class CarbonApp(App[None]):
             session = self.services.open(name)
         except (ConfigError, CarbontuiError) as exc:
             self.notify(str(exc), title="Cannot open profile", severity="error", timeout=15)
-            await main.mount(Static(f"[b]Cannot open profile:[/] {exc}", classes="panel error"))
+            message = f"[b]Cannot open profile:[/] {escape(str(exc))}"
+            await main.mount(Static(message, classes="panel error"))
             await main.mount(ProfilesView(self.services, id="profiles-view"))
             self._update_header()
             return

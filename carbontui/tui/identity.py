@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.markup import escape
+
 from carbontui.api.carbonext import CarbonextClient
 
 
@@ -21,15 +23,20 @@ class Identity:
         return " · ".join(part for part in (self.legal_name, self.client_id) if part)
 
 
+def _e(value: object) -> str:
+    """A server value as literal text inside markup ('-' when empty)."""
+    return escape(str(value)) if value not in (None, "") else "-"
+
+
 async def fetch_identity(client: CarbonextClient) -> Identity:
     """Userinfo when the profile has an endpoint for it; otherwise read the token's claims."""
     if client.userinfo_url:
         info = await client.userinfo()
         details = "\n".join(
             [
-                f"[b]{info.customer_legal_name or '-'}[/] · tax id {info.customer_tax_id or '-'}",
-                f"client id [b]{info.client_id or '-'}[/] · customer {info.customer_id or '-'}",
-                f"permissions: {', '.join(info.permissions) or '-'}",
+                f"[b]{_e(info.customer_legal_name)}[/] · tax id {_e(info.customer_tax_id)}",
+                f"client id [b]{_e(info.client_id)}[/] · customer {_e(info.customer_id)}",
+                f"permissions: {_e(', '.join(info.permissions))}",
             ]
         )
         return Identity(info.customer_legal_name, info.client_id, details)
@@ -38,10 +45,10 @@ async def fetch_identity(client: CarbonextClient) -> Identity:
     client_id = str(claims.get("azp") or claims.get("client_id") or "") or None
     details = "\n".join(
         [
-            f"client id [b]{client_id or '-'}[/] · from the token's claims (no userinfo endpoint)",
-            f"issuer {claims.get('iss', '-')}",
-            f"roles: {', '.join(token.roles) or '-'}",
-            f"scope: {' '.join(token.scope) or '-'}",
+            f"client id [b]{_e(client_id)}[/] · from the token's claims (no userinfo endpoint)",
+            f"issuer {_e(claims.get('iss'))}",
+            f"roles: {_e(', '.join(token.roles))}",
+            f"scope: {_e(' '.join(token.scope))}",
         ]
     )
     return Identity(None, client_id, details)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,7 +16,10 @@ from textual.widgets import Button, Input, Label
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a question; with ``type_to_confirm`` the user must type that word exactly."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "cancel", "No"),
+        Binding("y", "yes", "Yes"),
+    ]
 
     def __init__(
         self, question: str, *, confirm_label: str = "Yes", type_to_confirm: str | None = None
@@ -27,13 +31,15 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question")
+            yield Label(Text(self.question), classes="dialog-question")
             if self.type_to_confirm:
                 yield Label(f"This is production. Type [b]{self.type_to_confirm}[/] to confirm:")
                 yield Input(id="confirm-input")
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm_label, variant="error", id="confirm-yes")
                 yield Button("Cancel", id="confirm-no")
+            if not self.type_to_confirm:
+                yield Label("y yes · n or esc no", classes="muted")
 
     def on_mount(self) -> None:
         if self.type_to_confirm:
@@ -58,6 +64,11 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#confirm-no")
     def _no(self) -> None:
         self.dismiss(False)
+
+    def action_yes(self) -> None:
+        """``y`` confirms a plain question; a typed confirmation needs the typed name."""
+        if not self.type_to_confirm:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         """Escape means no."""

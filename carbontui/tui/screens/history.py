@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -35,8 +36,13 @@ class HistoryScreen(ModalScreen[None]):
         table.add_columns("TIME", "PROFILE", "ACTION", "OBJECTS", "OUTCOME")
         entries = self.history.entries(SHOWN)
         for entry in reversed(entries):
-            table.add_row(
-                entry.time, entry.profile, entry.action, ", ".join(entry.objects), entry.outcome
+            cells = (
+                entry.time,
+                entry.profile,
+                entry.action,
+                ", ".join(entry.objects),
+                entry.outcome,
             )
+            table.add_row(*(Text(cell) for cell in cells))  # literal: outcomes quote servers
         if not entries:
             table.add_row("-", "-", "nothing recorded yet", "-", "-")

@@ -9,6 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
@@ -53,13 +54,15 @@ class InstallationDetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         item = self.installation
         with Vertical(classes="dialog wide"):
-            yield Label(f"Installation  {item.id}", classes="dialog-title")
+            yield Label(Text(f"Installation  {item.id}"), classes="dialog-title")
             with Horizontal(classes="detail-columns"):
                 yield Static(
                     organization_fields(item.organization), id="org-fields", classes="panel"
                 )
                 yield DataTable(id="permission-grid", cursor_type="row", zebra_stripes=True)
-            yield Label(f"app {item.app_name_id or '-'} ({item.app_id or '-'})", classes="muted")
+            yield Label(
+                Text(f"app {item.app_name_id or '-'} ({item.app_id or '-'})"), classes="muted"
+            )
             yield Label("", id="org-status", classes="muted")
             yield Label("esc back", classes="muted")
 
@@ -70,7 +73,7 @@ class InstallationDetailScreen(ModalScreen[None]):
             marks = ["●" if level.upper() == column else "·" for column in ACCESS_LEVELS]
             if level.upper() not in ACCESS_LEVELS:
                 marks[-1] = f"{level}?"
-            grid.add_row(resource.removeprefix("organization_"), *marks)
+            grid.add_row(Text(resource.removeprefix("organization_")), *map(Text, marks))
         if self.installation.permissions.get(ORG_INFO):
             self.load_organization()
         else:
@@ -91,7 +94,7 @@ class InstallationDetailScreen(ModalScreen[None]):
                 self.installation.id, self.installation.organization.id
             )
         except CarbontuiError as exc:
-            status.update(f"[b red]could not load the organization:[/] {exc}")
+            status.update(f"[b red]could not load the organization:[/] {escape(str(exc))}")
             return
         self.query_one("#org-fields", Static).update(organization_fields(org))
         status.update("organization read live with the installation token")

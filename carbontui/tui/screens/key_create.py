@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList
 
@@ -103,23 +105,24 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
                     self.known.setdefault(permission.id, permission)
         except CarbontuiError as exc:
             failed = True
-            status.update(f"could not list permissions ({exc}); enter ids below")
+            status.update(f"could not list permissions ({escape(str(exc))}); enter ids below")
         picker = self.query_one("#create-permissions", SelectionList)
         for permission in sorted(self.known.values(), key=lambda p: p.name or p.id):
-            picker.add_option((f"{permission.name or '?'}  [dim]{permission.id}[/]", permission.id))
+            label = f"{escape(permission.name or '?')}  [dim]{escape(permission.id)}[/]"
+            picker.add_option((label, permission.id))
         unknown = sorted(n for n in granted_names if n not in {p.name for p in self.known.values()})
         if self.known:
             note = f"{len(self.known)} permissions found on existing keys"
             if unknown:
                 note += f"; also held by this key (id unknown): {', '.join(unknown)}"
-            status.update(note)
+            status.update(Text(note))
         elif not failed:
             status.update("no permissions found on existing keys; enter ids below")
 
     @on(Input.Changed, "#create-client-id")
     def _preview(self, event: Input.Changed) -> None:
         self.query_one("#create-preview", Label).update(
-            f"will be created as [b]{preview_client_id(event.value)}[/]"
+            f"will be created as [b]{escape(preview_client_id(event.value))}[/]"
         )
 
     def _permission_ids(self) -> list[str]:
@@ -151,33 +154,49 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         errors = self.query_one("#create-errors", Label)
         client = self.services.session.carbonext if self.services.session else None
         assert client is not None
+        wanted = preview_client_id(client_id)
         try:
             created = await client.create(client_id, display_name, ids)
         except NetworkError as exc:
-            errors.update(await self._after_ambiguous_failure(preview_client_id(client_id), exc))
+            message, outcome = await self._after_ambiguous_failure(wanted, exc)
+            errors.update(message)
+            self._record([wanted], outcome)
             self._sending = False
             return
         except CarbontuiError as exc:
-            errors.update(f"[b]not created:[/] {exc}")
+            errors.update(f"[b]not created:[/] {escape(str(exc))}")
+            self._record([wanted], f"error: {exc}")
             self._sending = False
             return
         self.dismiss(created)
 
-    async def _after_ambiguous_failure(self, client_id: str, exc: NetworkError) -> str:
+    def _record(self, objects: list[str], outcome: str) -> None:
+        self.app.record_action("create-key", objects=objects, outcome=outcome)  # type: ignore[attr-defined]
+
+    async def _after_ambiguous_failure(self, client_id: str, exc: NetworkError) -> tuple[str, str]:
+        """What to tell the user after a create with no answer, and the history outcome."""
         client = self.services.session.carbonext if self.services.session else None
         assert client is not None
+        reason, key = escape(str(exc)), escape(client_id)
         try:
             keys = await client.list_all()
         except CarbontuiError:
-            return f"[b]unknown outcome:[/] {exc}. Check the key list before trying again."
+            return (
+                f"[b]unknown outcome:[/] no answer ({reason}) and the key list could not be "
+                "read. Check the key list before trying again.",
+                "unknown: no answer, and the check failed",
+            )
         match = next((k for k in keys if k.client_id == client_id), None)
         if match is None:
             return (
-                f"[b]not created:[/] {exc}. No key {client_id} exists, so it is safe to try again."
+                f"[b]not created:[/] no answer ({reason}), and the key list has no {key}: "
+                "it is safe to try again.",
+                "not created: no answer",
             )
         return (
-            f"[b]{client_id} WAS created[/] (id {match.id}) but the answer, with its secret, "
-            "was lost: create another key with a different client id."
+            f"[b]{key} WAS created[/] (id {escape(match.id)}) but the answer, with its secret, "
+            "was lost: create another key with a different client id.",
+            f"created as {match.id}, secret lost: no answer",
         )
 
     @on(Button.Pressed, "#create-cancel")

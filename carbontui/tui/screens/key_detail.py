@@ -9,6 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
@@ -33,7 +34,7 @@ class KeyDetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"API key  {self.summary.client_id}", classes="dialog-title")
+            yield Label(Text(f"API key  {self.summary.client_id}"), classes="dialog-title")
             yield Static(self._fields(None), id="key-fields")
             yield DataTable(id="key-permissions", cursor_type="row", zebra_stripes=True)
             yield Label("loading permissions…", id="key-detail-status", classes="muted")
@@ -68,12 +69,12 @@ class KeyDetailScreen(ModalScreen[None]):
         try:
             app = await client.get(self.summary.id)
         except CarbontuiError as exc:
-            status.update(f"[b red]could not load:[/] {exc}")
+            status.update(f"[b red]could not load:[/] {escape(str(exc))}")
             return
         self.query_one("#key-fields", Static).update(self._fields(app))
         table = self.query_one(DataTable)
         for p in app.permissions:
-            table.add_row(
+            cells = (
                 p.name or "-",
                 p.id,
                 _yes_no(p.composite),
@@ -81,6 +82,7 @@ class KeyDetailScreen(ModalScreen[None]):
                 p.container_id or "-",
                 p.description or "-",
             )
+            table.add_row(*(Text(cell) for cell in cells))
         status.update("" if app.permissions else "this key has no permissions")
 
     def action_copy_id(self) -> None:

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -109,10 +110,11 @@ class SecretOnceScreen(ModalScreen[None]):
                 based_on=self.services.profile.name,
             )
         except (ConfigError, OSError) as exc:
-            status.update(f"[b red]not saved:[/] {exc}")
+            status.update(f"[b red]not saved:[/] {escape(str(exc))}")
             return
         self.saved_to = name
-        status.update(f"saved as profile [b]{name}[/] in {store.path} (mode 0600)")
+        where = escape(str(store.path))
+        status.update(f"saved as profile [b]{escape(name)}[/] in {where} (mode 0600)")
         self.app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")  # type: ignore[attr-defined]
         self.app.reload_config()  # type: ignore[attr-defined]
 

@@ -1,0 +1,115 @@
+"""The dashboard against hostile text, lost answers and a careless quit (real loopback sandbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tui_testlib import SIZE, screen_text, wait_until
+
+from carbontui.sandbox import SandboxServer
+from carbontui.sandbox.faults import Fault
+from carbontui.tui.app import CarbonApp
+from carbontui.tui.screens.confirm import ConfirmScreen
+from carbontui.tui.screens.history import HistoryScreen
+from carbontui.tui.screens.key_create import CreateKeyScreen
+from carbontui.tui.screens.secret_once import SecretOnceScreen
+from carbontui.tui.views.identity import IdentityView
+from carbontui.tui.views.keys import KeysView
+
+MakeApp = Callable[..., CarbonApp]
+
+#: Text that is broken Textual/Rich markup, or markup that would run an action if interpreted.
+HOSTILE = "Evil [/] [bold]Corp[/b] [@click=app.quit]x[/]"
+
+
+async def open_create_form(app: CarbonApp, pilot) -> CreateKeyScreen:  # type: ignore[no-untyped-def]
+    view = app.query_one(KeysView)
+    await wait_until(pilot, lambda: view.table.total_count > 0)
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
+    form = app.screen
+    assert isinstance(form, CreateKeyScreen)
+    await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
+    return form
+
+
+async def test_markup_in_server_text_is_shown_literally(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    body = {
+        "clientId": "cbx_b2b_sandbox_prod",
+        "customerLegalName": HOSTILE,
+        "customerTaxId": "[/]",
+        "permissions": ["a[/b]", "[red]"],
+    }
+    sandbox.state.faults.add([Fault("shape", route="GET /connect/userinfo", body=body)])
+    app = make_app(profile="sandbox-prod")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        view = app.query_one(IdentityView)
+        await wait_until(pilot, lambda: HOSTILE in screen_text(app))
+        assert app.is_running and view.is_active
+        # An error message quoting the server is literal too.
+        sandbox.state.faults.clear()
+        sandbox.state.faults.add([Fault("status", route="GET /connect/userinfo", status=503)])
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "STALE" in screen_text(app))
+        assert app.is_running
+
+
+async def test_history_with_markup_in_outcomes_opens(make_app: MakeApp) -> None:
+    app = make_app()
+    app.history.record("sandbox-hml", "create-key", ["cbx_b2b_evil[/b]"], f"error: {HOSTILE}")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.pause()
+        assert "cbx_b2b_evil[/b]" in screen_text(app)
+        assert app.is_running
+
+
+async def test_dashboard_records_a_create_whose_answer_was_lost(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_create_form(app, pilot)
+        sandbox.state.faults.add(
+            [Fault("drop", route="POST /v1/customers/applications", after=True, count=1)]
+        )
+        form.query_one("#create-client-id").value = "lost_answer"
+        form.query_one("#create-display-name").value = "Lost answer"
+        form.query_one("#create-permissions").select_all()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "WAS created" in screen_text(app))
+        created = sandbox.state.applications_by_client_id["cbx_b2b_lost_answer"]
+        # A rejected create is recorded as such.
+        sandbox.state.faults.clear()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "not created" in screen_text(app))
+    entries = app.history.entries()
+    assert [(e.action, e.objects) for e in entries] == [
+        ("create-key", ("cbx_b2b_lost_answer",)),
+        ("create-key", ("cbx_b2b_lost_answer",)),
+    ]
+    assert entries[0].outcome == f"created as {created.id}, secret lost: no answer"
+    assert entries[1].outcome.startswith("error: ") and "409" in entries[1].outcome
+
+
+async def test_quit_with_an_unsaved_secret_asks_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_create_form(app, pilot)
+        form.query_one("#create-client-id").value = "quit_guard"
+        form.query_one("#create-display-name").value = "Quit guard"
+        form.query_one("#create-permissions").select_all()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SecretOnceScreen))
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, SecretOnceScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.is_running
