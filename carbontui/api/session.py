@@ -32,11 +32,20 @@ T = TypeVar("T")
 def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
     """A verifying TLS context, built once per CA bundle and shared by every client.
 
-    Loading the CA store takes tens of milliseconds; doing it per client slowed every start.
+    The public CA store (certifi, as httpx uses by default) is always trusted; ``ca_bundle``
+    adds a profile's own CAs (a corporate proxy, say) to it. Loading the store takes tens of
+    milliseconds; doing it per client slowed every start.
     """
-    if ca_bundle is None:
-        return httpx.create_ssl_context()  # certifi's CA store, as httpx does by default
-    return ssl.create_default_context(cafile=ca_bundle)
+    context = httpx.create_ssl_context()
+    if ca_bundle is not None:
+        try:
+            context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise ConfigError(
+                f"ca_bundle {ca_bundle}: cannot load CA certificates ({reason})"
+            ) from None
+    return context
 
 
 def resolve_client_secret(profile: Profile) -> Secret:

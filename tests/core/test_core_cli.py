@@ -692,3 +692,53 @@ def test_profile_env_var(sandbox: Sandbox, run: Run, monkeypatch: pytest.MonkeyP
     _, out, _ = run("whoami", "--json", "-p", "sandbox-hml")  # the flag wins
     assert "claims" in json.loads(out)
     assert os.environ["CARBONTUI_PROFILE"] == "sandbox-prod"
+
+
+def _self_signed_ca(path: Path) -> None:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "carbontui test corp CA")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def test_ca_bundle_adds_to_the_public_store_and_bad_bundles_are_config_errors(
+    sandbox: Sandbox, run: Run, tmp_path: Path
+) -> None:
+    from carbontui.api.session import tls_context
+
+    corp = tmp_path / "corp-ca.pem"
+    _self_signed_ca(corp)
+    public = tls_context(None).cert_store_stats()["x509_ca"]
+    assert public > 1
+    assert tls_context(str(corp)).cert_store_stats()["x509_ca"] == public + 1
+    (tmp_path / "garbage.pem").write_text("not a certificate\n")
+    for bundle, reason in (("missing.pem", "No such file"), ("garbage.pem", "")):
+        add_profiles(
+            sandbox,
+            f'[profiles.ca-{bundle[:3]}]\nca_bundle = "{tmp_path / bundle}"\n'
+            f'[profiles.ca-{bundle[:3]}.registry]\napi_url = "{sandbox.url}"\napp_id = "67890"\n'
+            'private_key_file = "registry-app.pem"\n',
+        )
+        code, out, err = run("-p", f"ca-{bundle[:3]}", "installations", "list")
+        assert (code, out) == (2, "")
+        last = err.splitlines()[-1]
+        assert last.startswith(f"carbontui: error: ca_bundle {tmp_path / bundle}: cannot load CA")
+        assert reason in err and "Traceback" not in err
