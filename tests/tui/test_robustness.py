@@ -113,3 +113,15 @@ async def test_quit_with_an_unsaved_secret_asks_first(make_app: MakeApp) -> None
         await pilot.press("y")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_read_only_badge_survives_a_narrow_terminal(make_app: MakeApp) -> None:
+    from carbontui.tui.widgets.context_header import ContextHeader
+
+    app = make_app(profile="sandbox-prod", read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        header = app.query_one(ContextHeader)
+        await wait_until(pilot, lambda: bool(header.identity))
+        line = "".join(segment.text for segment in header.render_line(0))
+        assert len(header.identity) > 40 and "READ-ONLY" in line
+        assert line.rstrip().endswith("…")

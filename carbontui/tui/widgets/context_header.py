@@ -11,7 +11,10 @@ class ContextHeader(Widget):
     """One line of context, in an alarming colour on production."""
 
     DEFAULT_CSS = """
-    ContextHeader { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    ContextHeader {
+        height: 1; background: $panel; color: $foreground; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     ContextHeader.-prod { background: $error; color: $text; text-style: bold; }
     ContextHeader.-sandbox { background: $primary-darken-2; }
     """
@@ -35,10 +38,11 @@ class ContextHeader(Widget):
             "  ",
             (f" {env} ", "reverse bold" if self.environment == "prod" else "reverse"),
         ]
-        if self.identity:
-            parts += ["  ", (self.identity, "italic")]
+        # Badges first: a long identity is cut at the right edge, never the READ-ONLY badge.
         if self.read_only:
             parts += ["  ", (" READ-ONLY ", "bold reverse")]
         if self.demo:
             parts += ["  ", ("demo sandbox", "dim")]
+        if self.identity:
+            parts += ["  ", (self.identity, "italic")]
         return Text.assemble(*parts)
