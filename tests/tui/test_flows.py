@@ -184,10 +184,35 @@ async def test_installation_detail_permission_map(make_app: MakeApp) -> None:
         await wait_until(pilot, lambda: view.table.total_count > 0)
         await pilot.press("enter")
         assert isinstance(app.screen, InstallationDetailScreen)
-        await wait_until(pilot, lambda: "organization read live" in screen_text(app))
+        # Opening mints nothing: the installation's own copy of the organization shows.
+        await wait_until(pilot, lambda: "l mints an installation token" in screen_text(app))
         text = screen_text(app)
         assert "RESOURCE" in text and "VIEW" in text and "REQUEST" in text and "WRITE" in text
         assert "●" in text
+        assert app.history.entries() == []
+        await pilot.press("l")
+        await wait_until(pilot, lambda: "organization read live" in screen_text(app))
+    assert [(e.action, e.outcome) for e in app.history.entries()] == [
+        ("mint-installation-token", "ok (to read the organization live)")
+    ]
+
+
+async def test_installation_detail_read_only_mints_nothing(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("3")
+        view = app.query_one(InstallationsView)
+        await wait_until(pilot, lambda: view.table.total_count > 0)
+        minted = len(sandbox.state.registry_tokens)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "l mints an installation token" in screen_text(app))
+        await pilot.press("l")
+        await pilot.pause()
+        assert "organization read live" not in screen_text(app)
+        assert len(sandbox.state.registry_tokens) == minted
 
 
 async def test_identity_tab_lists_live_tokens_and_reveals_on_purpose(make_app: MakeApp) -> None:

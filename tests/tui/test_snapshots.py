@@ -109,7 +109,7 @@ def test_installation_detail(snap_compare: Snap, tmp_path: Path) -> None:
     async def detail(pilot: Pilot[Any]) -> None:
         view = pilot.app.query_one(InstallationsView)
         await wait_until(pilot, lambda: view.table.total_count > 0)
-        await pilot.press("enter")
+        await pilot.press("enter", "l")
         await wait_until(pilot, lambda: "organization read live" in _text(pilot))
 
     assert snap_compare(in_process_app(tmp_path), terminal_size=SIZE, run_before=steps("3", detail))

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Installation, Organization
+from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
 from carbontui.tui.formatting import field_lines
 from carbontui.tui.services import Services
@@ -44,7 +45,10 @@ def organization_fields(org: Organization) -> Text:
 class InstallationDetailScreen(ModalScreen[None]):
     """Organization details (refreshed with the installation's token when it may read them)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Back"),
+        Binding("l", "read_live", "Read live"),
+    ]
 
     def __init__(self, services: Services, installation: Installation) -> None:
         super().__init__(classes="detail")
@@ -64,7 +68,7 @@ class InstallationDetailScreen(ModalScreen[None]):
                 Text(f"app {item.app_name_id or '-'} ({item.app_id or '-'})"), classes="muted"
             )
             yield Label("", id="org-status", classes="muted")
-            yield Label("esc back", classes="muted")
+            yield Label("esc back · l read the organization live", classes="muted")
 
     def on_mount(self) -> None:
         grid = self.query_one("#permission-grid", DataTable)
@@ -74,20 +78,60 @@ class InstallationDetailScreen(ModalScreen[None]):
             if level.upper() not in ACCESS_LEVELS:
                 marks[-1] = f"{level}?"
             grid.add_row(Text(resource.removeprefix("organization_")), *map(Text, marks))
-        if self.installation.permissions.get(ORG_INFO):
-            self.load_organization()
-        else:
-            self.query_one("#org-status", Label).update(
+        status = self.query_one("#org-status", Label)
+        if not self.installation.permissions.get(ORG_INFO):
+            status.update(
                 "the app may not read organization_info here; showing the installation's copy"
             )
+        elif self._live_token() is not None:
+            self.load_organization()  # a token is at hand: reading costs nothing new
+        else:
+            status.update(
+                "showing the installation's copy; l mints an installation token and reads it live"
+            )
+
+    def _live_token(self) -> Token | None:
+        registry = self.services.session.registry if self.services.session else None
+        if registry is None:
+            return None
+        token = self.services.cache.peek(registry.auth.key(self.installation.id))
+        if token is None:
+            return None
+        left = token.seconds_left(self.services.clock())
+        return token if left is None or left > 0 else None
+
+    @work(exclusive=True, group="read-live")
+    async def action_read_live(self) -> None:
+        """Read the organization live; minting a token for it is a write like any other."""
+        if not self.installation.permissions.get(ORG_INFO):
+            self.notify("this installation may not read organization_info", severity="warning")
+            return
+        if self._live_token() is not None:
+            await self._read_organization()
+            return
+        name = self.installation.organization.full_name or self.installation.id
+        if not await self.app.confirm_write(  # type: ignore[attr-defined]
+            f"Mint an installation token for {name} to read it live?", "mint a token"
+        ):
+            return
+        error = await self._read_organization()
+        self.app.record_action(  # type: ignore[attr-defined]
+            "mint-installation-token",
+            objects=[self.installation.id],
+            outcome=f"error: {error}" if error else "ok (to read the organization live)",
+        )
 
     @work(exclusive=True)
     async def load_organization(self) -> None:
-        """``GET /app/organizations/{id}`` with this installation's token."""
+        """``GET /app/organizations/{id}`` with this installation's (cached) token."""
+        await self._read_organization()
+
+    async def _read_organization(self) -> str | None:
+        """Read and show the organization; returns the error message, if any."""
         status = self.query_one("#org-status", Label)
         registry = self.services.session.registry if self.services.session else None
         if registry is None:
-            return
+            return "this profile has no CarbonRegistry section"
         status.update("loading organization…")
         try:
             org = await registry.organization(
@@ -95,6 +139,7 @@ class InstallationDetailScreen(ModalScreen[None]):
             )
         except CarbontuiError as exc:
             status.update(f"[b red]could not load the organization:[/] {escape(str(exc))}")
-            return
+            return str(exc)
         self.query_one("#org-fields", Static).update(organization_fields(org))
         status.update("organization read live with the installation token")
+        return None
