@@ -97,3 +97,18 @@ def test_tls_warm_up_leaves_a_bad_ca_bundle_to_the_session(
     monkeypatch.setattr(threading, "excepthook", escaped.append)
     warm_tls_context(str(tmp_path / "missing.pem")).join()
     assert escaped == []
+
+
+def test_cli_and_dashboard_imports_leave_the_sandbox_server_out() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import carbontui.cli as cli\n"
+        "cli.build_parser()\n"
+        "import carbontui.launch, carbontui.tui.app\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'starlette', 'uvicorn'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
