@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from tui_testlib import SIZE, screen_text, wait_until
 
@@ -125,3 +126,46 @@ async def test_read_only_badge_survives_a_narrow_terminal(make_app: MakeApp) -> 
         line = "".join(segment.text for segment in header.render_line(0))
         assert len(header.identity) > 40 and "READ-ONLY" in line
         assert line.rstrip().endswith("…")
+
+
+async def test_identity_keeps_carbonext_when_the_registry_fails(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    sandbox.state.faults.add([Fault("status", route="registry", status=503)])
+    app = make_app(profile="sandbox-prod")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        view = app.query_one(IdentityView)
+        await wait_until(pilot, lambda: bool(view.status.problem))
+        await wait_until(pilot, lambda: "tax id" in screen_text(app))
+        assert view.status.problem.startswith("CarbonRegistry: POST /app/accessTokens (503)")
+        assert "Carbonext" not in view.status.problem.replace("CarbonRegistry", "")
+
+
+async def test_a_broken_service_leaves_the_other_working(
+    make_app: MakeApp, sandbox: SandboxServer, config_path: Path
+) -> None:
+    from carbontui.tui.views.installations import InstallationsView
+
+    with config_path.open("a") as out:
+        out.write(
+            f"""
+[profiles.half.carbonext]
+api_url = "{sandbox.url}"
+token_url = "{sandbox.url}/connect/token"
+client_id = "cbx_b2b_sandbox_prod"
+client_secret = {{ env = "CARBONTUI_TEST_UNSET_SECRET" }}
+[profiles.half.registry]
+api_url = "{sandbox.url}"
+app_id = "67890"
+private_key_file = "registry-app.pem"
+"""
+        )
+    app = make_app(profile="half")
+    async with app.run_test(size=SIZE) as pilot:
+        keys = app.query_one(KeysView)
+        await wait_until(pilot, lambda: "CARBONTUI_TEST_UNSET_SECRET" in keys.status.problem)
+        await pilot.press("3")
+        installations = app.query_one(InstallationsView)
+        await wait_until(pilot, lambda: installations.table.total_count > 0)
+        assert not installations.status.problem

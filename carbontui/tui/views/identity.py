@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.markup import escape
 from textual.widgets import Static
 
 from carbontui.auth.token import Token, TokenKey, TokenKind
@@ -77,17 +79,45 @@ class IdentityView(PollingView):
         return token.value if key in self.revealed else token.masked()
 
     async def load(self) -> None:
+        """Both services side by side: one failing never hides what the other answered."""
         session = self.services.session
         assert session is not None
-        if session.carbonext is not None:
-            identity = await fetch_identity(session.carbonext)
-            self._show_panel(identity.details)
-            self.app.query_one(ContextHeader).identity = identity.headline
-        else:
-            self._show_panel("this profile has no Carbonext section")
-        if session.registry is not None:
-            await session.registry.app_token()
+        carbonext = self._carbonext_part() if session.carbonext is not None else None
+        registry = session.registry.app_token() if session.registry is not None else None
+        parts = [part for part in (carbonext, registry) if part is not None]
+        outcomes = await asyncio.gather(*parts, return_exceptions=True)
+        if carbonext is None:
+            error = session.errors.get("carbonext")
+            self._show_panel(
+                f"Carbonext unavailable: {escape(str(error))}"
+                if error
+                else "this profile has no Carbonext section"
+            )
         self._sync_rows()
+        problems = [
+            f"{name}: {outcome}"
+            for name, outcome in zip(self._names(carbonext, registry), outcomes, strict=True)
+            if isinstance(outcome, BaseException)
+        ]
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, CarbontuiError):
+                raise outcome  # a bug, not a service problem: let it surface
+        if "registry" in session.errors:
+            problems.append(f"CarbonRegistry: {session.errors['registry']}")
+        if problems:
+            raise CarbontuiError("; ".join(problems))
+
+    @staticmethod
+    def _names(*parts: object) -> list[str]:
+        names = ("Carbonext", "CarbonRegistry")
+        return [name for name, part in zip(names, parts, strict=True) if part is not None]
+
+    async def _carbonext_part(self) -> None:
+        session = self.services.session
+        assert session is not None and session.carbonext is not None
+        identity = await fetch_identity(session.carbonext)
+        self._show_panel(identity.details)
+        self.app.query_one(ContextHeader).identity = identity.headline
 
     def _show_panel(self, content: str) -> None:
         # ``Static.update`` re-lays out the screen (the panel's height is auto): not every poll.

@@ -63,6 +63,8 @@ class InstallationsView(TableView):
     async def load(self) -> None:
         registry = self.services.session.registry if self.services.session else None
         if registry is None:
+            if self.services.session is not None and "registry" in self.services.session.errors:
+                raise self.services.session.errors["registry"]  # shown as this view's problem
             self.status.summary = "this profile has no CarbonRegistry section"
             return
 
