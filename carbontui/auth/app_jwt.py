@@ -35,10 +35,10 @@ class AppJwtSigner:
             raise PrivateKeyError(f"the Registry app private key cannot be loaded: {exc}") from None
         if isinstance(key, rsa.RSAPrivateKey):
             self.algorithm = "RS256"
-        elif isinstance(key, ec.EllipticCurvePrivateKey):
+        elif isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1):
             self.algorithm = "ES256"
         else:
-            raise PrivateKeyError("the Registry app private key must be RSA or EC")
+            raise PrivateKeyError("the Registry app private key must be RSA or EC P-256")
         self._key = key
         self.app_id = app_id
         self._clock = clock

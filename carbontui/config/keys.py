@@ -73,4 +73,9 @@ def read_private_key(path: Path) -> Secret:
         raise ConfigError(
             f"{path} holds an unsupported {kind} key; CarbonRegistry app keys must be RSA or EC"
         )
+    if isinstance(key, ec.EllipticCurvePrivateKey) and not isinstance(key.curve, ec.SECP256R1):
+        raise ConfigError(
+            f"{path} is an EC key on {key.curve.name}; app JWTs are ES256, which needs P-256 "
+            "(secp256r1), or use an RSA key"
+        )
     return Secret(text)

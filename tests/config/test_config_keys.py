@@ -105,6 +105,22 @@ def test_ed25519_key_is_rejected(tmp_path: Path, ed25519_pem: bytes) -> None:
     )
 
 
+def test_ec_key_on_another_curve_is_rejected(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP384R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path = write_private(tmp_path / "k.pem", pem)
+    assert key_error(path) == (
+        f"{path} is an EC key on secp384r1; app JWTs are ES256, which needs P-256 "
+        "(secp256r1), or use an RSA key"
+    )
+
+
 def test_error_never_contains_key_material(tmp_path: Path, rsa_pem: bytes) -> None:
     body = rsa_pem.decode().splitlines()[1]
     broken = rsa_pem.replace(body.encode(), body[::-1].encode())
