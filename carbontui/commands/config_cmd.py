@@ -32,7 +32,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 async def run_path(ctx: CommandContext) -> int:
     """The config path that would be used (it need not exist)."""
-    print(resolve_config_path(getattr(ctx.args, "config", None), ctx.env))
+    path = resolve_config_path(getattr(ctx.args, "config", None), ctx.env)
+    if ctx.args.json:
+        print_json({"path": str(path), "exists": path.is_file()})
+    else:
+        print(path)
     return 0
 
 
@@ -81,6 +85,8 @@ async def run_init(ctx: CommandContext) -> int:
     """Write a commented starter config; never overwrites."""
     path = resolve_config_path(getattr(ctx.args, "config", None), ctx.env)
     write_starter_config(path)
+    if ctx.args.json:
+        print_json({"written": str(path)})
     warn(f"wrote {path}; edit it, then run `carbontui config check`")
     return 0
 

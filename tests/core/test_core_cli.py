@@ -634,9 +634,12 @@ def test_config_path_init_profiles_check(
     monkeypatch.setenv("CARBONTUI_CONFIG", str(tmp_path / "fresh" / "config.toml"))
     code, out, _ = run("config", "path", config=False)
     assert out == f"{tmp_path / 'fresh' / 'config.toml'}\n"
-    code, _, err = run("config", "init", config=False)
     written = tmp_path / "fresh" / "config.toml"
+    code, out, _ = run("config", "path", "--json", config=False)
+    assert json.loads(out) == {"path": str(written), "exists": False}
+    code, out, err = run("config", "init", "--json", config=False)
     assert code == 0 and written.is_file()
+    assert json.loads(out) == {"written": str(written)}
     assert err == f"carbontui: wrote {written}; edit it, then run `carbontui config check`\n"
     code, _, err = run("config", "init", config=False)
     assert code == 2 and "exists" in err
