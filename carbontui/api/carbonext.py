@@ -18,7 +18,7 @@ from carbontui.auth.bearer import CachedBearerAuth
 from carbontui.auth.cache import TokenCache
 from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.token import Token, TokenKey
-from carbontui.decoding import decode
+from carbontui.decoding import convert, decode, parse_json
 from carbontui.errors import ApiError, NetworkError, OutcomeUnknownError
 from carbontui.transport import RetryPolicy, send
 
@@ -148,7 +148,14 @@ class CarbonextClient:
         if not self.userinfo_url:
             raise LookupError("this profile has no userinfo endpoint")
         response = await self._get(self.userinfo_url, endpoint="GET userinfo")
-        info = decode(response.content, UserInfo, endpoint="GET userinfo")
+        body = parse_json(response.content, endpoint="GET userinfo")
+        if isinstance(body, dict):
+            # The /connect doc's attribute table spells fields in PascalCase (ClientId, ...);
+            # its example in camelCase. Accept both.
+            body = {
+                (k[:1].lower() + k[1:] if isinstance(k, str) else k): v for k, v in body.items()
+            }
+        info = convert(body, UserInfo, endpoint="GET userinfo")
         if info == UserInfo():
             # Every field is optional, so only this tells an unrelated JSON object apart.
             raise ApiError("unexpected response shape: no userinfo field", endpoint="GET userinfo")

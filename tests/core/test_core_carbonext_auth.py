@@ -52,6 +52,24 @@ async def test_connect_flavour_gives_an_opaque_token_with_refresh_and_userinfo(
     assert sandbox.stats() == {CONNECT_TOKEN: 1, "GET /connect/userinfo": 1}
 
 
+async def test_userinfo_in_the_doc_tables_pascal_case(sandbox: Sandbox) -> None:
+    from carbontui.sandbox.faults import Fault
+
+    body = {"ClientId": "cbx_b2b_x", "CustomerLegalName": "Acme Ltda.", "Permissions": ["a"]}
+    sandbox.state.faults.add([Fault("shape", route="GET /connect/userinfo", body=body)])
+    try:  # the server is shared by the module's tests
+        async with sandbox.session("sandbox-prod") as session:
+            assert session.carbonext is not None
+            info = await session.carbonext.userinfo()
+    finally:
+        sandbox.state.faults.clear()
+    assert (info.client_id, info.customer_legal_name, info.permissions) == (
+        "cbx_b2b_x",
+        "Acme Ltda.",
+        ("a",),
+    )
+
+
 async def test_refresh_token_is_used_and_rotated(make_sandbox) -> None:
     box: Sandbox = make_sandbox(token_ttl=100)
     clock = ManualClock(box.state.now())
