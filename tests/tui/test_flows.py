@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tui_testlib import SIZE, screen_text, wait_until
+from tui_testlib import SIZE, loaded_keys, open_create_form, screen_text, wait_until
 
 from carbontui.auth.token import TokenKind
 from carbontui.clock import ManualClock
@@ -24,23 +24,6 @@ from carbontui.tui.views.keys import KeysView
 from carbontui.tui.widgets.context_header import ContextHeader
 
 MakeApp = Callable[..., CarbonApp]
-
-
-async def loaded_keys(app: CarbonApp, pilot) -> KeysView:  # type: ignore[no-untyped-def]
-    view = app.query_one(KeysView)
-    await wait_until(pilot, lambda: view.table.total_count > 0 and app.focused is view.table)
-    return view
-
-
-async def open_create_form(app: CarbonApp, pilot) -> CreateKeyScreen:  # type: ignore[no-untyped-def]
-    """From a loaded Keys tab: press n and wait until the permission picker is filled."""
-    await loaded_keys(app, pilot)
-    await pilot.press("n")
-    await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
-    form = app.screen
-    assert isinstance(form, CreateKeyScreen)
-    await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
-    return form
 
 
 async def test_keys_load_and_filter(make_app: MakeApp) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tui_testlib import SIZE, screen_text, wait_until
+from tui_testlib import SIZE, fill_create_form, open_create_form, screen_text, wait_until
 
 from carbontui.sandbox import SandboxServer
 from carbontui.sandbox.faults import Fault
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.screens.history import HistoryScreen
-from carbontui.tui.screens.key_create import CreateKeyScreen
 from carbontui.tui.screens.secret_once import SecretOnceScreen
 from carbontui.tui.views.identity import IdentityView
 from carbontui.tui.views.keys import KeysView
@@ -21,17 +20,6 @@ MakeApp = Callable[..., CarbonApp]
 
 #: Text that is broken Textual/Rich markup, or markup that would run an action if interpreted.
 HOSTILE = "Evil [/] [bold]Corp[/b] [@click=app.quit]x[/]"
-
-
-async def open_create_form(app: CarbonApp, pilot) -> CreateKeyScreen:  # type: ignore[no-untyped-def]
-    view = app.query_one(KeysView)
-    await wait_until(pilot, lambda: view.table.total_count > 0)
-    await pilot.press("n")
-    await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
-    form = app.screen
-    assert isinstance(form, CreateKeyScreen)
-    await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
-    return form
 
 
 async def test_markup_in_server_text_is_shown_literally(
@@ -78,9 +66,7 @@ async def test_dashboard_records_a_create_whose_answer_was_lost(
         sandbox.state.faults.add(
             [Fault("drop", route="POST /v1/customers/applications", after=True, count=1)]
         )
-        form.query_one("#create-client-id").value = "lost_answer"
-        form.query_one("#create-display-name").value = "Lost answer"
-        form.query_one("#create-permissions").select_all()
+        fill_create_form(form, "lost_answer", "Lost answer")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "WAS created" in screen_text(app))
         created = sandbox.state.applications_by_client_id["cbx_b2b_lost_answer"]
@@ -101,9 +87,7 @@ async def test_quit_with_an_unsaved_secret_asks_first(make_app: MakeApp) -> None
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         form = await open_create_form(app, pilot)
-        form.query_one("#create-client-id").value = "quit_guard"
-        form.query_one("#create-display-name").value = "Quit guard"
-        form.query_one("#create-permissions").select_all()
+        fill_create_form(form, "quit_guard", "Quit guard")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, SecretOnceScreen))
         await pilot.press("ctrl+q")

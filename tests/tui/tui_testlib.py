@@ -10,9 +10,12 @@ from typing import Any
 
 import httpx
 from textual.pilot import Pilot
+from textual.widgets import Input, SelectionList
 
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.offline import PICTURE_TIME, offline_dashboard
+from carbontui.tui.screens.key_create import CreateKeyScreen
+from carbontui.tui.views.keys import KeysView
 from carbontui.tui.widgets.virtual_table import VirtualTable
 
 #: Every snapshot and countdown is computed from this instant.
@@ -89,3 +92,28 @@ async def wait_until(
 def screen_text(app: CarbonApp) -> str:
     """Everything currently drawn, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def loaded_keys(app: CarbonApp, pilot: Pilot[Any]) -> KeysView:
+    """Wait until the Keys tab has rows and its table has focus."""
+    view = app.query_one(KeysView)
+    await wait_until(pilot, lambda: view.table.total_count > 0 and app.focused is view.table)
+    return view
+
+
+async def open_create_form(app: CarbonApp, pilot: Pilot[Any]) -> CreateKeyScreen:
+    """From a loaded Keys tab: press n and wait until the permission picker is filled."""
+    await loaded_keys(app, pilot)
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, CreateKeyScreen))
+    form = app.screen
+    assert isinstance(form, CreateKeyScreen)
+    await wait_until(pilot, lambda: form.query_one("#create-permissions").option_count > 0)
+    return form
+
+
+def fill_create_form(form: CreateKeyScreen, client_id: str, display_name: str) -> None:
+    """Type a client id and display name and pick every permission."""
+    form.query_one("#create-client-id", Input).value = client_id
+    form.query_one("#create-display-name", Input).value = display_name
+    form.query_one("#create-permissions", SelectionList).select_all()
