@@ -61,11 +61,8 @@ class InstallationsView(TableView):
         return token_status(token, self.services.clock())
 
     async def load(self) -> None:
-        registry = self.services.session.registry if self.services.session else None
+        registry = self.client_for("registry", "CarbonRegistry")
         if registry is None:
-            if self.services.session is not None and "registry" in self.services.session.errors:
-                raise self.services.session.errors["registry"]  # shown as this view's problem
-            self.status.summary = "this profile has no CarbonRegistry section"
             return
 
         try:

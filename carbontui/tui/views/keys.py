@@ -36,11 +36,8 @@ class KeysView(TableView):
         yield StatusLine()
 
     async def load(self) -> None:
-        client = self.services.session.carbonext if self.services.session else None
+        client = self.client_for("carbonext", "Carbonext")
         if client is None:
-            if self.services.session is not None and "carbonext" in self.services.session.errors:
-                raise self.services.session.errors["carbonext"]  # shown as this view's problem
-            self.status.summary = "this profile has no Carbonext section"
             return
 
         try:

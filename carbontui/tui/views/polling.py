@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -139,6 +139,19 @@ class PollingView(Vertical):
             self.next_poll = now() + self.poll_interval
             self.clear_problem()
         self.status.freshness = age(self.last_success, now()) if self._loaded_once else ""
+
+    def client_for(self, service: str, label: str) -> Any:
+        """The session's ``service`` client; ``None`` (said in the status) when not configured.
+
+        A configured service that could not be built raises its error: this view's problem.
+        """
+        session = self.services.session
+        client = getattr(session, service) if session is not None else None
+        if client is None:
+            if session is not None and service in session.errors:
+                raise session.errors[service]
+            self.status.summary = f"this profile has no {label} section"
+        return client
 
     async def load(self) -> None:
         """Fetch and show this view's data. Raise to keep the old data and go stale."""
