@@ -30,8 +30,8 @@ def parse_json(content: bytes, *, endpoint: str) -> Any:
         ) from None
 
 
-def convert(value: Any, type_: type[T], *, endpoint: str) -> T:
-    """Validate already-parsed JSON against ``type_``."""
+def convert(value: Any, type_: type[T], *, endpoint: str, what: str = "response") -> T:
+    """Validate already-parsed JSON against ``type_`` (``what`` names it in the error)."""
     try:
         return msgspec.convert(value, type=type_)
     except RecursionError:
@@ -41,7 +41,7 @@ def convert(value: Any, type_: type[T], *, endpoint: str) -> T:
         reason = str(exc).split(" - at `", 1)[0]
         where = f" at `{field}`" if field else ""
         raise ApiError(
-            f"unexpected response shape{where}: {reason}", endpoint=endpoint, field=field
+            f"unexpected {what} shape{where}: {reason}", endpoint=endpoint, field=field
         ) from None
 
 

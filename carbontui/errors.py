@@ -1,12 +1,14 @@
 """Errors shared by the auth and API layers.
 
 Every message is meant for a person: it names the endpoint and, for bad payloads, the field.
-No message ever carries a secret or a token: ``ApiError`` redacts its message.
+No message ever carries a secret or a token: ``ApiError`` redacts its message, and neutralises
+the terminal escapes a server may have put into it.
 """
 
 from __future__ import annotations
 
 from carbontui.redaction import redact
+from carbontui.sanitize import neutralize
 
 
 class CarbontuiError(Exception):
@@ -26,16 +28,36 @@ class ApiError(CarbontuiError):
         field: str | None = None,
     ) -> None:
         # A server may echo what it was sent (a form field, a header) in its error text.
-        self.message = redact(message)
-        self.endpoint = endpoint
+        self.message = neutralize(redact(message))
+        self.endpoint = neutralize(endpoint)
         self.status = status
-        self.code = redact(code) if code is not None else None
+        self.code = neutralize(redact(code)) if code is not None else None
         self.field = field
         super().__init__(self._render())
 
     def _render(self) -> str:
         status = f" ({self.status})" if self.status is not None else ""
         return f"{self.endpoint}{status}: {self.message}"
+
+
+class ResponseTooLargeError(ApiError):
+    """An answer's body went past the cap for its kind of endpoint; nothing of it is used."""
+
+    def __init__(self, *, endpoint: str, cap: int) -> None:
+        self.cap = cap
+        super().__init__(
+            f"response body is larger than the {format_bytes(cap)} cap for this endpoint",
+            endpoint=endpoint,
+        )
+
+
+def format_bytes(size: int) -> str:
+    """``65536`` -> ``64 KiB``."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:g} KiB"
+    return f"{size / 1024 / 1024:g} MiB"
 
 
 class AuthError(ApiError):

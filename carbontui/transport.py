@@ -1,9 +1,14 @@
-"""Sending requests: error mapping, and retries for idempotent requests only.
+"""Sending requests: caps, deadlines, error mapping, and retries for idempotent requests only.
 
 Idempotent requests (GETs and token grants) are retried on transient failures with exponential
 backoff and full jitter, honouring ``Retry-After``, and give up after a bounded time.
 Non-idempotent ones (key create, revoke) are sent exactly once: after an ambiguous failure the
 caller must find out what happened, never guess by sending again.
+
+Every answer is untrusted: its body is streamed and cut off at a cap (``MAX_TOKEN_BODY`` for
+token endpoints, ``MAX_API_BODY`` for API pages), each attempt has a total deadline (connect to
+last byte, so a server trickling one byte a second cannot hold a caller), and a redirect is
+reported, never followed (it would carry credentials to wherever the server points).
 """
 
 from __future__ import annotations
@@ -11,15 +16,26 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import zlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
-from carbontui.errors import ApiError, NetworkError
+from carbontui.errors import ApiError, NetworkError, ResponseTooLargeError
+from carbontui.sanitize import neutralize
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+#: A token answer is a few KB (a Keycloak JWT with many roles stays well under 16 KB).
+MAX_TOKEN_BODY = 256 * 1024
+#: A page of 100 keys or installations is some hundred KB; bulk pages of 1,000 some MB.
+MAX_API_BODY = 16 * 1024 * 1024
+#: An error answer is read only for its message.
+MAX_ERROR_BODY = 64 * 1024
+#: Seconds one attempt may take from connect to last byte when the profile does not say.
+DEFAULT_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,8 @@ class RetryPolicy:
     max_delay: float = 4.0
     #: Never keep a caller waiting for retries longer than this (seconds of sleeping).
     budget: float = 15.0
+    #: Total seconds for one attempt, connect to last byte (the profile's ``timeout``).
+    timeout: float = DEFAULT_TIMEOUT
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = field(default_factory=random.Random)
 
@@ -41,8 +59,6 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.base_delay * 2**attempt)
         return self.rng.uniform(ceiling / 2, ceiling)
 
-
-NO_RETRY = RetryPolicy(attempts=1)
 
 
 def endpoint_name(method: str, url: httpx.URL | str) -> str:
@@ -59,27 +75,38 @@ async def send(
     retry: RetryPolicy,
     endpoint: str | None = None,
     error_class: type[ApiError] = ApiError,
+    max_bytes: int = MAX_API_BODY,
+    auth: httpx.Auth | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send one logical request; returns a 2xx response or raises an ``ApiError``."""
+    """Send one logical request; returns a 2xx response (body read) or raises an ``ApiError``.
+
+    ``max_bytes`` caps the body of a success; ``retry.timeout`` bounds each attempt as a whole.
+    """
     name = endpoint or endpoint_name(method, url)
-    policy = retry if idempotent else NO_RETRY
+    policy = retry if idempotent else replace(retry, attempts=1)
     slept = 0.0
     for attempt in range(policy.attempts):
         last = attempt == policy.attempts - 1
         try:
-            response = await client.request(method, url, **kwargs)
-        except httpx.TimeoutException:
+            async with asyncio.timeout(policy.timeout):
+                response = await _attempt(client, method, url, auth, max_bytes, name, kwargs)
+        except TimeoutError:
             failure: ApiError = NetworkError(
-                "timed out waiting for the server", endpoint=name, timeout=True
+                f"no complete answer within {policy.timeout:g} s", endpoint=name, timeout=True
             )
+            retry_after = None
+        except httpx.TimeoutException:
+            failure = NetworkError("timed out waiting for the server", endpoint=name, timeout=True)
             retry_after = None
         except httpx.TransportError as exc:
             failure = NetworkError(f"connection failed: {_transport_reason(exc)}", endpoint=name)
             retry_after = None
         else:
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
+            if response.status_code < 400:
+                raise _redirect_error(response, name, error_class)
             failure = response_error(response, endpoint=name, error_class=error_class)
             if response.status_code not in RETRYABLE_STATUS:
                 raise failure
@@ -90,6 +117,108 @@ async def send(
         slept += wait
         await policy.sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _attempt(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    auth: httpx.Auth | None,
+    max_bytes: int,
+    name: str,
+    kwargs: dict[str, Any],
+) -> httpx.Response:
+    """One request with its body streamed under a cap; the answer comes back fully read."""
+    request = client.build_request(method, url, **kwargs)
+    streamed = await client.send(
+        request, auth=auth or httpx.USE_CLIENT_DEFAULT, stream=True, follow_redirects=False
+    )
+    try:
+        ok = streamed.status_code < 300
+        body = await read_capped(streamed, max_bytes if ok else MAX_ERROR_BODY, name, strict=ok)
+    finally:
+        await streamed.aclose()
+    return httpx.Response(
+        streamed.status_code,
+        headers=streamed.headers,
+        content=body,
+        request=streamed.request,
+        extensions={"reason_phrase": streamed.reason_phrase.encode("ascii", "replace")},
+    )
+
+
+async def read_capped(
+    response: httpx.Response, max_bytes: int, endpoint: str, *, strict: bool = True
+) -> bytes:
+    """The body of a streamed response, at most ``max_bytes`` of it.
+
+    Past the cap a ``strict`` read raises ``ResponseTooLargeError``; otherwise (error bodies,
+    read only for a message) the body is cut off there.
+    """
+    declared = response.headers.get("content-length", "")
+    if strict and declared.isdigit() and int(declared) > max_bytes:
+        raise ResponseTooLargeError(endpoint=endpoint, cap=max_bytes)
+    try:
+        content = response.content  # already in memory (a test's mock transport), decoded
+    except httpx.ResponseNotRead:
+        pass
+    else:
+        if strict and len(content) > max_bytes:
+            raise ResponseTooLargeError(endpoint=endpoint, cap=max_bytes)
+        return content[:max_bytes]
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > max_bytes:
+            if strict:
+                raise ResponseTooLargeError(endpoint=endpoint, cap=max_bytes)
+            chunks.append(chunk[: len(chunk) - (size - max_bytes)])
+            break
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        return raw
+    return _decompress(raw, encoding, max_bytes, endpoint, strict=strict)
+
+
+def _decompress(raw: bytes, encoding: str, max_bytes: int, endpoint: str, *, strict: bool) -> bytes:
+    # A small compressed body can expand a thousandfold: decode with the same cap.
+    if encoding not in ("gzip", "deflate", "x-gzip"):
+        raise ApiError(f"unsupported content-encoding {neutralize(encoding)!r}", endpoint=endpoint)
+    wbits = zlib.MAX_WBITS | 32  # gzip or zlib header, detected
+    decoder = zlib.decompressobj(wbits)
+    try:
+        out = decoder.decompress(raw, max_bytes + 1)
+    except zlib.error:
+        if encoding == "deflate":  # raw deflate without a zlib header, as some servers send
+            decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+            try:
+                out = decoder.decompress(raw, max_bytes + 1)
+            except zlib.error:
+                raise ApiError("compressed response is corrupt", endpoint=endpoint) from None
+        else:
+            raise ApiError("compressed response is corrupt", endpoint=endpoint) from None
+    if len(out) > max_bytes:
+        if strict:
+            raise ResponseTooLargeError(endpoint=endpoint, cap=max_bytes)
+        out = out[:max_bytes]
+    return out
+
+
+def _redirect_error(
+    response: httpx.Response, endpoint: str, error_class: type[ApiError]
+) -> ApiError:
+    location = response.headers.get("location", "")
+    target = httpx.URL(location) if location else None
+    where = f" to {target.host or 'the same host'}" if target is not None else ""
+    return error_class(
+        f"the server answered with a redirect{where}; carbontui does not follow redirects "
+        "(they would carry credentials elsewhere): check the URL in the profile",
+        endpoint=endpoint,
+        status=response.status_code,
+    )
 
 
 def response_error(
@@ -142,5 +271,8 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.LocalProtocolError | httpx.UnsupportedProtocol):
+        # h11's text quotes the offending header value, which may be a token.
+        return f"the request could not be sent ({type(exc).__name__}: a header or URL is invalid)"
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:200]

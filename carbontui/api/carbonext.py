@@ -13,7 +13,7 @@ from carbontui.api.models import (
     CreatedApplication,
     UserInfo,
 )
-from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages
+from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages, plan_pages
 from carbontui.auth.bearer import CachedBearerAuth
 from carbontui.auth.cache import TokenCache
 from carbontui.auth.carbonext import CarbonextTokenSource
@@ -79,6 +79,13 @@ class CarbonextClient:
         first = await self.list_page(1, page_size)
         loaded = len(first.items)
         total = max(first.total_count, loaded)
+        per_page = min(page_size, loaded) if loaded else page_size
+        pages = plan_pages(
+            first.total_pages, first.total_count, per_page, endpoint=f"GET {APPLICATIONS}"
+        )
+        if first.has_next_page is False or not first.items:
+            pages = 1
+        total = min(total, max(pages * page_size, loaded))  # a row count is a claim too
         if on_progress is not None:
             on_progress(loaded, total)
 
@@ -90,9 +97,10 @@ class CarbonextClient:
 
         rest = await gather_pages(
             lambda n: self.list_page(n, page_size),
-            range(2, first.total_pages + 1),
+            range(2, pages + 1),
             concurrency=self.concurrency,
             on_page=progressed,
+            is_last=lambda page: page.has_next_page is False or not page.items,
         )
         return _unique(first.items, *(page.items for page in rest))
 

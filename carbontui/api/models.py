@@ -76,7 +76,8 @@ class ApplicationPage(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     total_pages: int = 1
     total_count: int = 0
     has_previous_page: bool = False
-    has_next_page: bool = False
+    # None when the server does not say: only an explicit false ends a listing early.
+    has_next_page: bool | None = None
 
 
 class UserInfo(msgspec.Struct, frozen=True, gc=False, rename="camel"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from carbontui.api.models import Installation, InstallationPage, Organization
-from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages
+from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages, plan_pages
 from carbontui.auth.registry import RegistryAuth
 from carbontui.auth.token import Token
 from carbontui.decoding import decode
@@ -70,17 +70,24 @@ class RegistryClient:
         answers report the same ``currentPage`` the server clamps 0 to 1 and counts from 1.
         """
         first = await self.list_page(0, limit)
+        rows = len(first.installations)
+        count = plan_pages(
+            first.pagination.page_count,
+            first.pagination.total,
+            min(limit, rows) if rows else limit,
+            endpoint=f"GET {INSTALLATIONS}",
+        )
         pages = [first]
         numbers: range = range(0)
-        if first.pagination.page_count > 1:
+        if count > 1 and rows:
             second = await self.list_page(1, limit)
-            count = first.pagination.page_count
             if second.pagination.current_page != first.pagination.current_page:
                 pages.append(second)
                 numbers = range(2, count)
             else:
                 numbers = range(2, count + 1)
         total = max(first.pagination.total, sum(len(p.installations) for p in pages))
+        total = min(total, count * limit)  # a row count is a claim too
         loaded = 0
 
         def progressed(_: int, page: InstallationPage) -> None:
@@ -96,6 +103,7 @@ class RegistryClient:
             numbers,
             concurrency=self.concurrency,
             on_page=progressed,
+            is_last=lambda page: not page.installations,
         )
         seen: dict[str, Installation] = {}
         for page in pages:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ssl
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import httpx
@@ -79,7 +80,8 @@ class ProfileSession:
         self.profile = profile
         self.cache = cache
         self.clock = clock
-        self.retry = retry or RetryPolicy()
+        # The profile's timeout bounds each attempt as a whole (see transport.send).
+        self.retry = replace(retry or RetryPolicy(), timeout=profile.timeout)
         self._transport = transport
         self._clients: list[httpx.AsyncClient] = []
         #: Why a configured service could not be built, by service name.
@@ -119,7 +121,13 @@ class ProfileSession:
         timeout = httpx.Timeout(self.profile.timeout, connect=min(5.0, self.profile.timeout))
         client = httpx.AsyncClient(
             base_url=base_url,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                # Only what transport.read_capped can decode under its cap.
+                "Accept-Encoding": "gzip, deflate",
+                **(headers or {}),
+            },
             timeout=timeout,
             verify=verify,
             transport=self._transport,

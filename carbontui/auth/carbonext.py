@@ -10,19 +10,21 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from carbontui.auth.claims import roles_from_claims, unverified_claims
+from carbontui.auth.claims import typed_claims, unverified_claims
 from carbontui.auth.token import Token, TokenKind
+from carbontui.auth.validation import check_token, clamp_expiry, lifetime
 from carbontui.clock import Clock
 from carbontui.decoding import convert, parse_json
 from carbontui.errors import AuthError
 from carbontui.redaction import register_secret
-from carbontui.transport import RetryPolicy, endpoint_name, send
+from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, endpoint_name, send
 
 
 class _TokenResponse(msgspec.Struct, frozen=True):
     access_token: str
     token_type: str = "Bearer"
-    expires_in: float | None = None
+    # Real servers send "3600" as often as 3600.
+    expires_in: float | str | None = None
     refresh_token: str | None = None
     scope: str | None = None
 
@@ -107,6 +109,7 @@ class CarbonextTokenSource:
             data=form,
             headers=headers,
             auth=auth,
+            max_bytes=MAX_TOKEN_BODY,
         )
         issued = self._clock()
         body = parse_json(response.content, endpoint=self.endpoint)
@@ -115,21 +118,21 @@ class CarbonextTokenSource:
             # say `access_token`. Accept both.
             body = {**body, "access_token": body["accessToken"]}
         payload = convert(body, _TokenResponse, endpoint=self.endpoint)
-        claims = unverified_claims(payload.access_token)
-        expires_at = issued + payload.expires_in if payload.expires_in else _claim_exp(claims)
-        scope = (payload.scope or str((claims or {}).get("scope", ""))).split()
+        value = check_token(payload.access_token, endpoint=self.endpoint, field="access_token")
+        refresh = payload.refresh_token or None
+        if refresh is not None:
+            check_token(refresh, endpoint=self.endpoint, field="refresh_token")
+        raw_claims = unverified_claims(value)
+        claims = typed_claims(raw_claims, endpoint=self.endpoint)
+        seconds = lifetime(payload.expires_in, endpoint=self.endpoint, field="expires_in")
+        expires_at = issued + seconds if seconds is not None else clamp_expiry(issued, claims.exp)
         return Token(
-            value=payload.access_token,
+            value=value,
             kind=TokenKind.CARBONEXT,
             issued_at=issued,
             expires_at=expires_at,
-            scope=tuple(scope),
-            roles=roles_from_claims(claims),
-            refresh_token=payload.refresh_token or None,
-            claims=claims,
+            scope=tuple((payload.scope or claims.scope or "").split()),
+            roles=claims.roles,
+            refresh_token=refresh,
+            claims=raw_claims,
         )
-
-
-def _claim_exp(claims: Any) -> float | None:
-    exp = claims.get("exp") if claims else None
-    return float(exp) if isinstance(exp, int | float) else None

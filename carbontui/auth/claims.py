@@ -1,4 +1,4 @@
-"""Reading (not verifying) JWT claims, for display."""
+"""Reading (not verifying) JWT claims, for display, with the claims we use checked for type."""
 
 from __future__ import annotations
 
@@ -6,6 +6,30 @@ from collections.abc import Mapping
 from typing import Any
 
 import jwt
+import msgspec
+
+from carbontui.decoding import convert
+
+
+class _Access(msgspec.Struct, frozen=True):
+    roles: tuple[str, ...] = ()
+
+
+class TokenClaims(msgspec.Struct, frozen=True):
+    """The claims carbontui reads from an access token; any other claim is only displayed."""
+
+    exp: float | None = None
+    scope: str | None = None
+    realm_access: _Access | None = None
+    resource_access: dict[str, _Access] | None = None
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Keycloak realm roles plus any client roles, in order, without duplicates."""
+        roles = list(self.realm_access.roles if self.realm_access else ())
+        for access in (self.resource_access or {}).values():
+            roles.extend(access.roles)
+        return tuple(dict.fromkeys(roles))
 
 
 def looks_like_jwt(value: str) -> bool:
@@ -19,22 +43,13 @@ def unverified_claims(value: str) -> Mapping[str, Any] | None:
         return None
     try:
         claims = jwt.decode(value, options={"verify_signature": False})
-    except jwt.PyJWTError:
+    except (jwt.PyJWTError, ValueError, RecursionError):
         return None
     return claims if isinstance(claims, dict) else None
 
 
-def roles_from_claims(claims: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """Keycloak realm roles plus any client roles, in order, without duplicates."""
+def typed_claims(claims: Mapping[str, Any] | None, *, endpoint: str) -> TokenClaims:
+    """The claims carbontui relies on, checked: a wrong type is an ``ApiError`` naming it."""
     if not claims:
-        return ()
-    roles: list[str] = []
-    realm = claims.get("realm_access")
-    if isinstance(realm, Mapping):
-        roles.extend(str(r) for r in realm.get("roles") or ())
-    resources = claims.get("resource_access")
-    if isinstance(resources, Mapping):
-        for access in resources.values():
-            if isinstance(access, Mapping):
-                roles.extend(str(r) for r in access.get("roles") or ())
-    return tuple(dict.fromkeys(roles))
+        return TokenClaims()
+    return convert(dict(claims), TokenClaims, endpoint=endpoint, what="token claims")

@@ -13,11 +13,12 @@ from carbontui.auth.app_jwt import AppJwtSigner
 from carbontui.auth.bearer import CachedBearerAuth
 from carbontui.auth.cache import Fetcher, TokenCache
 from carbontui.auth.token import Token, TokenKey, TokenKind
+from carbontui.auth.validation import check_token, clamp_expiry
 from carbontui.clock import Clock
 from carbontui.decoding import decode
 from carbontui.errors import ApiError, AuthError
 from carbontui.redaction import register_secret
-from carbontui.transport import RetryPolicy, send
+from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, send
 
 SERVICE = "registry"
 
@@ -51,7 +52,7 @@ def parse_timestamp(value: str, *, endpoint: str, field: str) -> float:
     """ISO-8601 (``Z`` or offset) to epoch seconds."""
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         raise ApiError(
             f"`{field}` is not an ISO-8601 time: {value!r}", endpoint=endpoint, field=field
         ) from None
@@ -136,16 +137,18 @@ class RegistryAuth:
             endpoint=endpoint,
             error_class=AuthError,
             auth=self.jwt_auth,
+            max_bytes=MAX_TOKEN_BODY,
         )
         issued = self._clock()
         payload = decode(response.content, AccessTokenPayload, endpoint=endpoint)
+        value = check_token(payload.token, endpoint=endpoint, field="token")
         expires = parse_timestamp(payload.expires_at, endpoint=endpoint, field="expiresAt")
         return Token(
-            value=payload.token,
+            value=value,
             kind=kind,
             issued_at=issued,
             # Server times are on the server's clock; shift them onto ours.
-            expires_at=expires - self.signer.offset,
+            expires_at=clamp_expiry(issued, expires - self.signer.offset),
             permissions=dict(payload.permissions),
             installation_id=payload.installation_id,
             organization_id=payload.organization_id,
@@ -172,6 +175,7 @@ class RegistryAuth:
                 retry=self._retry,
                 endpoint=endpoint,
                 headers={"Authorization": f"Bearer {value}"},
+                max_bytes=MAX_TOKEN_BODY,
             )
         except ApiError as exc:
             if exc.status != 401:
