@@ -60,7 +60,6 @@ class RetryPolicy:
         return self.rng.uniform(ceiling / 2, ceiling)
 
 
-
 def endpoint_name(method: str, url: httpx.URL | str) -> str:
     """A short, secret-free name for a request: method and path."""
     return f"{method.upper()} {httpx.URL(str(url)).path}"

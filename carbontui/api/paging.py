@@ -26,9 +26,7 @@ DEFAULT_CONCURRENCY = 8
 MAX_PAGES = 10_000
 
 
-def plan_pages(
-    claimed_pages: int, total_rows: int, rows_per_page: int, *, endpoint: str
-) -> int:
+def plan_pages(claimed_pages: int, total_rows: int, rows_per_page: int, *, endpoint: str) -> int:
     """How many pages to read in all, from what the first page claims.
 
     The smaller of the claimed page count and the pages the row count needs (when both are
