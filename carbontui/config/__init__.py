@@ -5,7 +5,7 @@ A plain library: imports neither Textual nor httpx.
 """
 
 from carbontui.config.credentials import CredentialsStore
-from carbontui.config.errors import ConfigError, ConfigNotFound
+from carbontui.config.errors import ConfigError, ConfigNotFound, ProfileExists
 from carbontui.config.files import atomic_write_private
 from carbontui.config.loader import load_config
 from carbontui.config.models import CarbonextSettings, Config, Profile, RegistrySettings
@@ -26,6 +26,7 @@ __all__ = [
     "ConfigNotFound",
     "CredentialsStore",
     "Profile",
+    "ProfileExists",
     "RegistrySettings",
     "Secret",
     "SecretSource",

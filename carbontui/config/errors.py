@@ -27,3 +27,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest valid name, or ``""``."""
     match = suggest(word, choices)
     return f"; did you mean '{match}'?" if match else ""
+
+
+class ProfileExists(ConfigError):
+    """Saving credentials under a profile name that is already taken (never overwritten)."""
+
+    def __init__(self, name: str, file: object) -> None:
+        super().__init__(f"profile '{name}' already exists in {file}; choose another name")
+        self.name = name
+        self.file = file

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carbontui.config.errors import ConfigError
+from carbontui.config.files import MAX_KEY_BYTES, read_regular_file
 from carbontui.config.secrets import Secret
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def read_private_key(path: Path) -> Secret:
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     try:
-        data = path.read_bytes()
+        data, _ = read_regular_file(path, MAX_KEY_BYTES)
     except FileNotFoundError:
         raise ConfigError(f"private key file {path} does not exist") from None
     except OSError as exc:

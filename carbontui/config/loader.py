@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import copy
+import ipaddress
+import stat
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from carbontui.config.credentials import CredentialsEntry, parse_credentials
 from carbontui.config.errors import ConfigError, ConfigNotFound, did_you_mean
-from carbontui.config.files import permission_warning, read_toml
+from carbontui.config.files import check_config_dir, permission_warning, read_toml
 from carbontui.config.models import Config, Profile, is_prod_carbonext_url, unknown_profile_message
 from carbontui.config.paths import credentials_path_for
-from carbontui.config.schema import TOP_LEVEL_KEYS, Table, dotted, parse_profile
+from carbontui.config.schema import (
+    TOP_LEVEL_KEYS,
+    Table,
+    check_profile_name,
+    dotted,
+    parse_profile,
+)
+from carbontui.sanitize import neutralize
 
 
 def load_config(path: Path) -> Config:
@@ -23,14 +33,16 @@ def load_config(path: Path) -> Config:
     """
     path = Path(path).expanduser().absolute()
     try:
-        raw = read_toml(path)
+        raw = read_toml(path, trusted_as="config file")
     except ConfigNotFound:
         raise ConfigNotFound(
             f"no config file at {path}; run `carbontui config init` to create one"
         ) from None
+    # A config.toml may name a secret command: its directory must not let others swap it.
+    check_config_dir(path.parent)
     creds_path = credentials_path_for(path)
     try:
-        creds_raw = read_toml(creds_path)
+        creds_raw = read_toml(creds_path, trusted_as="credentials file")
     except ConfigNotFound:
         creds_raw = {}
     entries = parse_credentials(creds_raw, creds_path)
@@ -41,6 +53,7 @@ def load_config(path: Path) -> Config:
     profiles_table = top.table("profiles") or Table({}, ("profiles",), path)
     raw_profiles: dict[str, dict[str, Any]] = {}
     for name in profiles_table:
+        check_profile_name(name, path)
         table = profiles_table.table(name)
         assert table is not None
         raw_profiles[name] = copy.deepcopy(dict(table.data))
@@ -115,11 +128,16 @@ def _derived_profile(
 def _warnings(config_path: Path, creds_path: Path, profiles: dict[str, Profile]) -> list[str]:
     files = [config_path, creds_path]
     warnings: list[str] = []
+    plain_hosts: set[str] = set()
     for profile in profiles.values():
         if profile.registry is not None:
             files.append(profile.registry.private_key_file)
-        if profile.ca_bundle is not None and not profile.ca_bundle.is_file():
-            warnings.append(f"profile '{profile.name}': ca_bundle {profile.ca_bundle} not found")
+        if profile.ca_bundle is not None:
+            problem = _ca_bundle_problem(profile.ca_bundle)
+            if problem is not None:
+                bundle = profile.ca_bundle
+                warnings.append(f"profile '{profile.name}': ca_bundle {bundle} {problem}")
+        warnings.extend(_plain_http_warnings(profile, plain_hosts))
         if profile.carbonext is None and profile.registry is None:
             warnings.append(f"profile '{profile.name}' configures neither carbonext nor registry")
         if (
@@ -135,4 +153,61 @@ def _warnings(config_path: Path, creds_path: Path, profiles: dict[str, Profile])
         warning = permission_warning(file)
         if warning is not None:
             warnings.append(warning)
+    return list(dict.fromkeys(warnings))
+
+
+def _ca_bundle_problem(path: Path) -> str | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "not found"
+    return None if stat.S_ISREG(mode) else "is not a regular file"
+
+
+LOOPBACK_NAMES = ("localhost", "localhost.")
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """``localhost`` (and ``*.localhost``), 127.0.0.0/8 and ``::1``."""
+    if not host:
+        return False
+    host = host.lower()
+    if host in LOOPBACK_NAMES or host.rstrip(".").endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _plain_http_warnings(profile: Profile, seen: set[str]) -> list[str]:
+    """A warning for an ``http://`` URL to a non-loopback host (credentials sent in clear).
+
+    Once per host (``seen`` collects them): profiles based on another repeat its URLs.
+    """
+    urls: list[tuple[str, str | None]] = []
+    if profile.carbonext is not None:
+        cx = profile.carbonext
+        urls += [
+            ("carbonext.api_url", cx.api_url),
+            ("carbonext.token_url", cx.token_url),
+            ("carbonext.userinfo_url", cx.userinfo_url),
+        ]
+    if profile.registry is not None:
+        urls.append(("registry.api_url", profile.registry.api_url))
+    warnings = []
+    for key, url in urls:
+        if url is None:
+            continue
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.scheme.lower() != "http" or is_loopback_host(host) or host in seen:
+            continue
+        seen.add(host)
+        # Only the host is shown: a URL may carry user:password.
+        warnings.append(
+            f"profile '{profile.name}': {key} uses plain http:// to "
+            f"{neutralize(host)}, which is not loopback; credentials and "
+            "tokens would travel unencrypted (use https://)"
+        )
     return warnings

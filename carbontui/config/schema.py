@@ -21,7 +21,8 @@ from carbontui.config.models import (
     TokenAuth,
     infer_environment,
 )
-from carbontui.config.secrets import SecretSource
+from carbontui.config.secrets import MAX_SECRET_CHARS, SecretSource, secret_too_long
+from carbontui.sanitize import is_clean, neutralize
 
 TOP_LEVEL_KEYS = ("default_profile", "profiles")
 PROFILE_KEYS = (
@@ -48,6 +49,33 @@ SECRET_SOURCE_KEYS = ("env", "command")
 TOKEN_AUTH_CHOICES: tuple[TokenAuth, ...] = ("client_secret_post", "client_secret_basic")
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+#: Bounds (seconds) for a profile's HTTP timeout and its dashboard refresh interval.
+TIMEOUT_BOUNDS = (0.1, 300.0)
+POLL_INTERVAL_BOUNDS = (2.0, 3600.0)
+#: The longest profile name accepted.
+MAX_PROFILE_NAME = 100
+
+
+def profile_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a profile name (shown inertly), or ``None`` if it can."""
+    if not name.strip():
+        return "a profile name must not be empty"
+    if not is_clean(name):
+        return (
+            f"profile name '{neutralize(name)}' contains control characters or escape "
+            "sequences; use letters, digits, '-' or '_'"
+        )
+    if len(name) > MAX_PROFILE_NAME:
+        return f"profile name '{name[:20]}...' is longer than {MAX_PROFILE_NAME} characters"
+    return None
+
+
+def check_profile_name(name: str, file: Path) -> None:
+    """``ConfigError`` naming ``file`` if ``name`` cannot be a profile name."""
+    problem = profile_name_problem(name)
+    if problem is not None:
+        raise ConfigError(f"{file}: {problem}")
 
 
 def dotted(parts: tuple[str, ...]) -> str:
@@ -135,13 +163,14 @@ class Table:
             raise self.wrong_type(key, "a boolean (true or false)")
         return value
 
-    def positive_number(self, key: str, default: float) -> float:
-        """An integer or float greater than zero."""
+    def seconds(self, key: str, default: float, bounds: tuple[float, float]) -> float:
+        """An integer or float number of seconds within ``bounds`` (inclusive)."""
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.wrong_type(key, "a number of seconds")
-        if not value > 0:
-            raise self.error(f"{self.name(key)} must be greater than 0")
+        low, high = bounds
+        if not low <= value <= high:  # also false for nan
+            raise self.error(f"{self.name(key)} must be between {low:g} and {high:g} seconds")
         return float(value)
 
     def choice(self, key: str, choices: Collection[str], default: str) -> str:
@@ -198,15 +227,29 @@ class Table:
             raise self.wrong_type(key, f"a table ([{self.name(key)}])")
         return Table(value, (*self.key, key), self.file)
 
-    def secret_source(self, key: str) -> SecretSource:
-        """A required secret: ``"inline"``, ``{ env = "VAR" }`` or ``{ command = [...] }``."""
+    def secret_source(self, key: str, *, inline_only: bool = False) -> SecretSource:
+        """A required secret: ``"inline"``, ``{ env = "VAR" }`` or ``{ command = [...] }``.
+
+        With ``inline_only`` (credentials.toml), only an inline string is accepted.
+        """
         if key not in self.data:
             raise self.missing(key)
         value = self.data[key]
         if isinstance(value, str):
             if not value:
                 raise self.error(f"{self.name(key)} must not be empty")
+            if secret_too_long(value):
+                raise self.error(
+                    f"{self.name(key)} is longer than {MAX_SECRET_CHARS} characters; "
+                    "that is not a client secret"
+                )
             return SecretSource.from_value(value)
+        if inline_only:
+            raise self.error(
+                f"{self.name(key)} must be an inline string here, got {type_name(value)}; "
+                "this file holds saved values only: put { env = ... } or { command = [...] } "
+                "sources in config.toml"
+            )
         if not isinstance(value, dict):
             raise self.wrong_type(
                 key, 'a string, { env = "VAR" } or { command = ["program", "arg"] }'
@@ -276,8 +319,8 @@ def parse_profile(name: str, table: Table, base_dir: Path, source: Path) -> Prof
         name=name,
         environment=environment.strip().lower(),
         read_only=table.boolean("read_only", False),
-        poll_interval=table.positive_number("poll_interval", 30),
-        timeout=table.positive_number("timeout", 15),
+        poll_interval=table.seconds("poll_interval", 30, POLL_INTERVAL_BOUNDS),
+        timeout=table.seconds("timeout", 15, TIMEOUT_BOUNDS),
         ca_bundle=table.path("ca_bundle", base_dir),
         log_file=table.file_path("log_file", base_dir),
         carbonext=carbonext,

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import hmac
 import os
+import selectors
 import shlex
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from carbontui.config.errors import ConfigError
 from carbontui.redaction import register_secret
+from carbontui.sanitize import neutralize
 
 MASK = "********"
-COMMAND_TIMEOUT = 10.0
+#: A secret command that has not finished by then is killed (a password manager may prompt).
+COMMAND_TIMEOUT = 30.0
+#: The most a secret command may print on stdout; more and it is killed.
+MAX_COMMAND_OUTPUT = 64 * 1024
+#: Of a failing command's stderr, only this much is kept (its last line is shown).
+MAX_COMMAND_STDERR = 8 * 1024
+#: The longest secret value accepted from any source.
+MAX_SECRET_CHARS = 4096
 
 
 class Secret:
@@ -116,37 +126,110 @@ class SecretSource:
         return f"SecretSource(inline={self.inline!r})"
 
 
+def secret_too_long(value: str) -> bool:
+    """Whether ``value`` is longer than any real secret (``MAX_SECRET_CHARS``)."""
+    return len(value) > MAX_SECRET_CHARS
+
+
 def _from_env(var: str, env: Mapping[str, str]) -> Secret:
     value = env.get(var)
     if value is None:
         raise ConfigError(f"environment variable {var} is not set")
     if not value:
         raise ConfigError(f"environment variable {var} is empty")
+    if secret_too_long(value):
+        raise ConfigError(
+            f"environment variable {var} is longer than {MAX_SECRET_CHARS} characters; "
+            "that is not a client secret"
+        )
     return Secret(value)
 
 
-def _from_command(argv: tuple[str, ...], timeout: float) -> Secret:
+class _Stopped(Exception):
+    """The command was killed: ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _run_capped(argv: tuple[str, ...], timeout: float, max_output: int) -> tuple[int, bytes, bytes]:
+    """Run ``argv`` (no shell, stdin closed); its exit status, stdout and stderr.
+
+    stdout is read up to ``max_output`` bytes, stderr up to ``MAX_COMMAND_STDERR`` (the rest
+    is drained and dropped). Raises ``_Stopped`` after killing the process if it prints more
+    than ``max_output`` or has not exited within ``timeout`` seconds (a total deadline).
+    """
+    deadline = time.monotonic() + timeout
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = bytearray(), bytearray()
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ, out)
+            selector.register(proc.stderr, selectors.EVENT_READ, err)
+            while selector.get_map():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Stopped(f"timed out after {timeout:g} s")
+                for key, _ in selector.select(left):
+                    chunk = os.read(key.fd, 65536)
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+                        continue
+                    buffer: bytearray = key.data
+                    if buffer is out:
+                        out += chunk
+                        if len(out) > max_output:
+                            raise _Stopped(f"printed more than {_size(max_output)}; it was stopped")
+                    elif len(err) < MAX_COMMAND_STDERR:
+                        err += chunk[: MAX_COMMAND_STDERR - len(err)]
+        try:
+            code = proc.wait(max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            raise _Stopped(f"timed out after {timeout:g} s") from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        proc.stdout.close()
+        proc.stderr.close()
+    return code, bytes(out), bytes(err)
+
+
+def _size(size: int) -> str:
+    return f"{size // 1024} KiB" if size >= 1024 and size % 1024 == 0 else f"{size} bytes"
+
+
+def _from_command(
+    argv: tuple[str, ...], timeout: float, max_output: int = MAX_COMMAND_OUTPUT
+) -> Secret:
     shown = f"secret command `{shlex.join(argv)}`"
     try:
-        done = subprocess.run(
-            argv, capture_output=True, stdin=subprocess.DEVNULL, timeout=timeout, check=False
-        )
+        code, stdout, stderr = _run_capped(argv, timeout, max_output)
     except FileNotFoundError:
         raise ConfigError(f"{shown} failed: '{argv[0]}' not found") from None
-    except subprocess.TimeoutExpired:
-        raise ConfigError(f"{shown} timed out after {timeout:g} s") from None
+    except _Stopped as stopped:
+        raise ConfigError(f"{shown} {stopped.reason}") from None
     except OSError as exc:
         raise ConfigError(f"{shown} could not run: {exc.strerror or exc}") from None
-    if done.returncode != 0:
+    if code != 0:
         # stderr carries the tool's own complaint ("not in the password store"); stdout,
-        # which may hold the secret, is never shown.
-        lines = done.stderr.decode(errors="replace").strip().splitlines()
-        detail = f": {lines[-1][:200]}" if lines else ""
-        raise ConfigError(f"{shown} exited with status {done.returncode}{detail}")
+        # which may hold the secret, is never shown. One line, made inert for a terminal.
+        lines = [line for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+        detail = f": {neutralize(lines[-1].strip())[:200]}" if lines else ""
+        raise ConfigError(f"{shown} exited with status {code}{detail}")
     try:
-        value = done.stdout.decode().rstrip("\r\n")
+        value = stdout.decode().rstrip("\r\n")
     except UnicodeDecodeError:
         raise ConfigError(f"{shown} printed something that is not UTF-8 text") from None
     if not value:
         raise ConfigError(f"{shown} printed nothing")
+    if secret_too_long(value):
+        raise ConfigError(
+            f"{shown} printed more than {MAX_SECRET_CHARS} characters; that is not a client secret"
+        )
     return Secret(value)

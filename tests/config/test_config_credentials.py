@@ -13,6 +13,7 @@ from config_testlib import HML_CARBONEXT, INLINE_SECRET, SAVED_SECRET, WriteFile
 from carbontui.config import (
     ConfigError,
     CredentialsStore,
+    ProfileExists,
     Secret,
     SecretSource,
     load_config,
@@ -32,9 +33,11 @@ private_key_file = "icr-app.pem"
 
 
 def test_credentials_override_existing_profile(write_config: WriteFile) -> None:
+    """A hand-written entry for a config.toml profile is merged (the store never writes one)."""
     path = write_config(HML_CARBONEXT)
-    CredentialsStore(path.parent / "credentials.toml").save_carbonext_key(
-        "hml", "cbx_b2b_new", SAVED_SECRET, based_on=None
+    write_config(
+        f'[profiles.hml.carbonext]\nclient_id = "cbx_b2b_new"\nclient_secret = "{SAVED_SECRET}"\n',
+        name="credentials.toml",
     )
     config = load_config(path)
     assert list(config.profiles) == ["hml"]
@@ -74,24 +77,29 @@ def test_based_on_keeps_an_inferred_prod_environment(write_config: WriteFile) ->
 
 def test_based_on_ignored_for_a_profile_in_config(write_config: WriteFile) -> None:
     path = write_config(HML_CARBONEXT + PROD)
-    CredentialsStore(path.parent / "credentials.toml").save_carbonext_key(
-        "hml", "cbx_b2b_new", SAVED_SECRET, based_on="prod"
+    write_config(
+        '[profiles.hml]\nbased_on = "prod"\n[profiles.hml.carbonext]\nclient_id = "cbx_b2b_new"\n',
+        name="credentials.toml",
     )
     hml = load_config(path).profile("hml")
     assert hml.environment == "hml"
     assert hml.registry is None
 
 
-def test_store_keeps_other_entries_and_updates_in_place(tmp_path: Path) -> None:
+def test_store_keeps_other_entries_and_never_overwrites_one(tmp_path: Path) -> None:
     store = CredentialsStore(tmp_path / "credentials.toml")
     store.save_carbonext_key("a", "cbx_b2b_a", "secret-a", based_on="hml")
     store.save_carbonext_key("b", "cbx_b2b_b", "secret-b", based_on=None)
-    store.save_carbonext_key("a", "cbx_b2b_a2", "secret-a2", based_on=None)
+    with pytest.raises(ProfileExists) as info:
+        store.save_carbonext_key("a", "cbx_b2b_a2", "secret-a2", based_on=None)
+    assert str(info.value) == (
+        f"profile 'a' already exists in {tmp_path / 'credentials.toml'}; choose another name"
+    )
     assert store.read() == {
         "profiles": {
             "a": {
                 "based_on": "hml",
-                "carbonext": {"client_id": "cbx_b2b_a2", "client_secret": "secret-a2"},
+                "carbonext": {"client_id": "cbx_b2b_a", "client_secret": "secret-a"},
             },
             "b": {"carbonext": {"client_id": "cbx_b2b_b", "client_secret": "secret-b"}},
         }
@@ -110,7 +118,12 @@ def test_store_writes_mode_0600_even_with_a_permissive_umask(tmp_path: Path) -> 
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert [p.name for p in path.parent.iterdir()] == ["credentials.toml"]  # no temp left
+    # No temp file left; the lock file beside it is private too.
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        ".credentials.toml.lock",
+        "credentials.toml",
+    ]
+    assert stat.S_IMODE((path.parent / ".credentials.toml.lock").stat().st_mode) == 0o600
 
 
 def test_store_fixes_a_loose_existing_file(tmp_path: Path) -> None:
@@ -211,8 +224,9 @@ def test_credentials_for_profile_without_carbonext(write_config: WriteFile, tmp_
         ),
         (
             "[profiles.hml.carbonext]\nclient_secret = 5\n",
-            'profiles.hml.carbonext.client_secret must be a string, { env = "VAR" } or '
-            '{ command = ["program", "arg"] }, got an integer',
+            "profiles.hml.carbonext.client_secret must be an inline string here, got an "
+            "integer; this file holds saved values only: put { env = ... } or "
+            "{ command = [...] } sources in config.toml",
         ),
         ("[profiles.hml]\nbased_on = 'hml'\n", "profiles.hml.based_on must name another profile"),
         ("profile = {}\n", "unknown key 'profile'; did you mean 'profiles'?"),
@@ -233,14 +247,30 @@ def test_credentials_syntax_error(write_config: WriteFile, tmp_path: Path) -> No
     )
 
 
-def test_credentials_may_use_env_or_command_sources(write_config: WriteFile) -> None:
-    path = write_config(HML_CARBONEXT)
-    write_config(
-        '[profiles.hml.carbonext]\nclient_secret = { env = "X" }\n', name="credentials.toml"
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [('{ env = "X" }', "a table"), ('{ command = ["pass", "show", "x"] }', "a table")],
+)
+def test_credentials_refuse_env_or_command_sources(
+    write_config: WriteFile, tmp_path: Path, source: str, kind: str
+) -> None:
+    """credentials.toml is tool-written: a command there would run whatever it names."""
+    error = credentials_error(
+        write_config, HML_CARBONEXT, f"[profiles.hml.carbonext]\nclient_secret = {source}\n"
     )
+    assert error == (
+        f"{tmp_path / 'credentials.toml'}: profiles.hml.carbonext.client_secret must be an "
+        f"inline string here, got {kind}; this file holds saved values only: put "
+        "{ env = ... } or { command = [...] } sources in config.toml"
+    )
+
+
+def test_credentials_inline_secret_overrides_only_the_secret(write_config: WriteFile) -> None:
+    path = write_config(HML_CARBONEXT)
+    write_config('[profiles.hml.carbonext]\nclient_secret = "x"\n', name="credentials.toml")
     carbonext = load_config(path).profile("hml").carbonext
     assert carbonext is not None
-    assert carbonext.client_secret == SecretSource.from_env("X")
+    assert carbonext.client_secret == SecretSource.from_value("x")
     assert carbonext.client_id == "cbx_b2b_hml"  # only the secret was overridden
 
 

@@ -117,10 +117,13 @@ def test_unknown_key(write_config: WriteFile, text: str, message: str) -> None:
             "[profiles.hml]\ntimeout = true\n",
             "profiles.hml.timeout must be a number of seconds, got a boolean",
         ),
-        ("[profiles.hml]\ntimeout = 0\n", "profiles.hml.timeout must be greater than 0"),
+        (
+            "[profiles.hml]\ntimeout = 0\n",
+            "profiles.hml.timeout must be between 0.1 and 300 seconds",
+        ),
         (
             "[profiles.hml]\npoll_interval = -1.5\n",
-            "profiles.hml.poll_interval must be greater than 0",
+            "profiles.hml.poll_interval must be between 2 and 3600 seconds",
         ),
         (
             "[profiles.hml]\nenvironment = 1\n",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,15 @@ def test_missing_key(tmp_path: Path) -> None:
 def test_unreadable_key(tmp_path: Path, rsa_pem: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_private(tmp_path / "k.pem", rsa_pem)
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
+
+    def denied(file: object, *args: object, **kwargs: object) -> int:
+        if os.fspath(file) == os.fspath(path):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
     # chmod 000 would not stop root, so simulate the denial.
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     assert key_error(path) == f"cannot read private key file {path}: Permission denied"
 
 
