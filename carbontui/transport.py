@@ -137,9 +137,12 @@ async def _attempt(
         body = await read_capped(streamed, max_bytes if ok else MAX_ERROR_BODY, name, strict=ok)
     finally:
         await streamed.aclose()
+    headers = streamed.headers.copy()
+    for decoded in ("content-encoding", "content-length", "transfer-encoding"):
+        headers.pop(decoded, None)  # the body below is whole and decoded
     return httpx.Response(
         streamed.status_code,
-        headers=streamed.headers,
+        headers=headers,
         content=body,
         request=streamed.request,
         extensions={"reason_phrase": streamed.reason_phrase.encode("ascii", "replace")},
