@@ -36,6 +36,10 @@ EXPECTED = {
     ),
     "idle": ([], ["idle CPU,", "idle requests in"]),
     "memory": ([], ["peak RSS, rows 1000 keys 0 installations:", "peak RSS, rows 1000 keys"]),
+    "redaction": (
+        [],
+        ["redact 100 KB with 10 known secrets:", "worst rebuild after a new token, 100 known:"],
+    ),
 }
 
 
