@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 from carbontui.api.carbonext import CarbonextClient, preview_client_id
@@ -10,6 +11,7 @@ from carbontui.commands.context import CommandContext, UsageError, require_servi
 from carbontui.commands.output import print_fields, print_json, print_table, warn
 from carbontui.config import ConfigError, CredentialsStore
 from carbontui.config.credentials import parse_credentials
+from carbontui.config.schema import profile_name_problem
 from carbontui.errors import ApiError, NetworkError
 
 
@@ -90,9 +92,7 @@ async def run_create(ctx: CommandContext) -> int:
     args = ctx.args
     ctx.require_writable("create an API key")
     profile = ctx.profile
-    store = (
-        CredentialsStore(ctx.config.path.parent / "credentials.toml") if args.save_profile else None
-    )
+    store = CredentialsStore.for_config(ctx.config.path) if args.save_profile else None
     if store is not None:
         _check_save_target(store, args.save_profile, profile.name)
     async with ctx.session() as session:
@@ -127,10 +127,17 @@ async def run_create(ctx: CommandContext) -> int:
                 args.save_profile, created.client_id, created.client_secret, based_on=profile.name
             )
         except (ConfigError, OSError) as exc:
+            # e.g. another process saved that name meanwhile: the store refused under its lock.
             warn(
                 f"key {created.client_id} WAS created but could not be saved as profile "
                 f"'{args.save_profile}': {exc}. Store the secret above yourself; do not run "
                 "create again."
+            )
+            warn(
+                f"to save it by hand, add to {store.path} (mode 0600) under a new profile name:"
+                f"\n  [profiles.NEW_NAME]\n  based_on = {_toml_string(profile.name)}"
+                f"\n  [profiles.NEW_NAME.carbonext]\n  client_id = "
+                f'{_toml_string(created.client_id)}\n  client_secret = "<the secret above>"'
             )
             return 1
         warn(f"saved as profile '{args.save_profile}' in {store.path}")
@@ -138,15 +145,28 @@ async def run_create(ctx: CommandContext) -> int:
 
 
 def _check_save_target(store: CredentialsStore, name: str, current: str) -> None:
-    """Refuse before creating anything when the key could not be saved afterwards."""
+    """Refuse before creating anything when the key could not be saved afterwards.
+
+    The same rules the store applies under its lock when saving: a clean new name, not
+    already in config.toml or credentials.toml (``ProfileExists``, exit 2).
+    """
+    problem = profile_name_problem(name)
+    if problem is not None:
+        raise UsageError(f"--save-profile: {problem}")
     if name == current:
         raise UsageError(
             f"--save-profile '{name}' is the profile creating the key; choose a new profile name"
         )
     parse_credentials(store.read(), store.path)  # a broken credentials.toml fails now, not later
+    store.check_can_save(name)
     directory = store.path.parent
     if not os.access(directory, os.W_OK | os.X_OK):
         raise ConfigError(f"cannot write {store.path}: {directory} is not writable")
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string, control characters escaped (a JSON string is one)."""
+    return json.dumps(value)
 
 
 async def _explain_ambiguous_create(

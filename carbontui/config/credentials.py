@@ -88,6 +88,20 @@ def parse_credentials(data: dict[str, Any], file: Path) -> list[CredentialsEntry
     return entries
 
 
+def _config_base(based_on: str | None, data: dict[str, Any], in_config: set[str]) -> str | None:
+    """The config.toml profile to base a new entry on.
+
+    A key created from a profile that itself lives only in credentials.toml is based on that
+    profile's own base (the loader only bases profiles on config.toml ones).
+    """
+    if based_on is None or based_on in in_config:
+        return based_on
+    saved = data.get("profiles", {}).get(based_on)
+    if isinstance(saved, dict) and isinstance(saved.get("based_on"), str):
+        return saved["based_on"]
+    return based_on
+
+
 class CredentialsStore:
     """Reads and atomically rewrites ``credentials.toml`` (mode 0600), keeping other entries.
 
@@ -104,7 +118,9 @@ class CredentialsStore:
             raise ConfigError(f"refusing to write credentials into {path}; use credentials.toml")
         self.path = path
         # Without a config path, the config.toml beside it (where credentials_path_for points).
-        self.config_path = path.with_name(CONFIG_FILENAME) if config_path is None else config_path
+        self.config_path: Path = (
+            path.with_name(CONFIG_FILENAME) if config_path is None else config_path
+        )
 
     @classmethod
     def for_config(cls, config_path: Path) -> CredentialsStore:
@@ -157,7 +173,8 @@ class CredentialsStore:
         with self._locked():
             data = self.read()
             parse_credentials(data, self.path)  # don't build on a file we could not load back
-            self._check_free(profile, data)
+            in_config = self._check_free(profile, data)
+            based_on = _config_base(based_on, data, in_config)
             entry: dict[str, Any] = {}
             if based_on is not None:
                 entry["based_on"] = based_on
@@ -178,18 +195,23 @@ class CredentialsStore:
         if problem is not None:
             raise ConfigError(problem)
 
-    def _check_free(self, profile: str, data: dict[str, Any]) -> None:
-        """``ProfileExists`` if ``profile`` is in ``data`` (credentials) or in config.toml."""
+    def _check_free(self, profile: str, data: dict[str, Any]) -> set[str]:
+        """``ProfileExists`` if ``profile`` is in ``data`` (credentials) or in config.toml.
+
+        Returns the profile names config.toml defines.
+        """
         profiles = data.get("profiles")
         if isinstance(profiles, dict) and profile in profiles:
             raise ProfileExists(profile, self.path)
         try:
             config = read_toml(self.config_path, trusted_as="config file")
         except ConfigNotFound:
-            return
-        profiles = config.get("profiles")
-        if isinstance(profiles, dict) and profile in profiles:
+            return set()
+        names = config.get("profiles")
+        names = set(names) if isinstance(names, dict) else set()
+        if profile in names:
             raise ProfileExists(profile, self.config_path)
+        return names
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

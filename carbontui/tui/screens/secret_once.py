@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from carbontui.api.models import CreatedApplication
 from carbontui.auth.token import mask
-from carbontui.config import ConfigError, CredentialsStore
+from carbontui.config import ConfigError, CredentialsStore, ProfileExists
+from carbontui.sanitize import neutralize
 from carbontui.tui.formatting import field_lines
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.services import Services
@@ -96,12 +97,13 @@ class SecretOnceScreen(ModalScreen[None]):
     @on(Button.Pressed, "#secret-save")
     def action_save(self) -> None:
         """Write the key to credentials.toml as a new profile based on the current one."""
-        name = self.query_one("#secret-profile-name", Input).value.strip()
+        name_input = self.query_one("#secret-profile-name", Input)
+        name = name_input.value.strip()
         status = self.query_one("#secret-status", Label)
         if not name:
             status.update("enter a profile name first")
             return
-        store = CredentialsStore(self.services.config.path.parent / "credentials.toml")
+        store = CredentialsStore.for_config(self.services.config.path)
         try:
             store.save_carbonext_key(
                 name,
@@ -109,12 +111,22 @@ class SecretOnceScreen(ModalScreen[None]):
                 self.created.client_secret,
                 based_on=self.services.profile.name,
             )
+        except ProfileExists as exc:
+            # Never overwrite: keep the secret here and let the user pick another name.
+            status.update(Text.assemble(("not saved: ", "bold red"), neutralize(str(exc))))
+            name_input.focus()
+            return
         except (ConfigError, OSError) as exc:
-            status.update(f"[b red]not saved:[/] {escape(str(exc))}")
+            status.update(Text.assemble(("not saved: ", "bold red"), neutralize(str(exc))))
             return
         self.saved_to = name
-        where = escape(str(store.path))
-        status.update(f"saved as profile [b]{escape(name)}[/] in {where} (mode 0600)")
+        status.update(
+            Text.assemble(
+                "saved as profile ",
+                (name, "bold"),
+                f" in {neutralize(str(store.path))} (mode 0600)",
+            )
+        )
         self.app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")  # type: ignore[attr-defined]
         self.app.reload_config()  # type: ignore[attr-defined]
 
