@@ -116,9 +116,39 @@ def run_command(args: argparse.Namespace) -> int:
     except OSError as exc:  # a file we had to read or write: name it, no traceback
         _error(str(exc))
         return EXIT_USAGE
+    except Exception as exc:  # a bug: one line here, the traceback only in the log file
+        return report_unexpected(exc)
     finally:
         logging_setup.shutdown()
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"carbontui: error: {message}\n")
+    """One inert line on stderr: escape sequences and control characters neutralised."""
+    from carbontui.sanitize import neutralize
+
+    sys.stderr.write(f"carbontui: error: {neutralize(message)}\n")
+
+
+def report_unexpected(exc: BaseException) -> int:
+    """Report an unexpected exception as one line (no traceback, no locals); returns 1.
+
+    When a log file is open, the traceback goes there (the log's filter redacts it; logging
+    never renders locals); otherwise the line says how to get one.
+    """
+    import logging
+
+    from carbontui import logging_setup
+    from carbontui.redaction import redact
+
+    log_file = logging_setup.current_log_file()
+    if log_file is not None:
+        logging.getLogger("carbontui").error(
+            "unexpected %s", type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__)
+        )
+        hint = f"details in {log_file}"
+    else:
+        hint = "run with --log-file PATH for details"
+    message = redact(str(exc))
+    what = f"unexpected {type(exc).__name__}" + (f": {message}" if message else "")
+    _error(f"{what} ({hint})")
+    return EXIT_API

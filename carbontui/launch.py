@@ -18,6 +18,7 @@ from carbontui.config import (
     resolve_config_path,
     resolve_profile_name,
 )
+from carbontui.sanitize import neutralize
 
 FIRST_RUN = """\
 carbontui: no configuration found at {path}
@@ -32,18 +33,39 @@ carbontui: no configuration found at {path}
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
-    """Open the dashboard; returns an exit code. Config problems are one clear message."""
+    """Open the dashboard; returns an exit code. Config problems are one clear message.
+
+    Anything unexpected before (or after) the app runs is one redacted line too, never a
+    traceback with locals; a crash inside the app is reported by the app itself.
+    """
+    try:
+        return _run_dashboard(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from carbontui.cli import report_unexpected
+
+        return report_unexpected(exc)
+
+
+def _error(message: object) -> int:
+    from carbontui.cli import _error as error_line
+
+    error_line(str(message))
+    return 2
+
+
+def _run_dashboard(args: argparse.Namespace) -> int:
     if args.demo:
         return _run_demo(args)
     path = resolve_config_path(getattr(args, "config", None))
     try:
         config = load_config(path)
     except ConfigNotFound:
-        sys.stderr.write(FIRST_RUN.format(path=path))
+        sys.stderr.write(FIRST_RUN.format(path=neutralize(str(path))))
         return 2
     except ConfigError as exc:
-        sys.stderr.write(f"carbontui: error: {exc}\n")
-        return 2
+        return _error(exc)
     profile = resolve_profile_name(getattr(args, "profile", None))
     with contextlib.suppress(ConfigError):  # an unknown profile is reported by the app
         ca_bundle = config.profile(profile).ca_bundle
@@ -112,8 +134,7 @@ def _run_app(args: argparse.Namespace, config: Config, profile: str | None) -> i
         try:
             logging_setup.configure(Path(args.log_file), pinned=True)
         except ConfigError as exc:
-            sys.stderr.write(f"carbontui: error: {exc}\n")
-            return 2
+            return _error(exc)
     app = CarbonApp(
         config,
         profile=profile,
@@ -123,6 +144,5 @@ def _run_app(args: argparse.Namespace, config: Config, profile: str | None) -> i
     try:
         app.run()
     except ConfigError as exc:
-        sys.stderr.write(f"carbontui: error: {exc}\n")
-        return 2
+        return _error(exc)
     return app.return_code or 0

@@ -20,6 +20,7 @@ from carbontui.config import (
 )
 from carbontui.errors import ReadOnlyError
 from carbontui.history import ActionHistory
+from carbontui.sanitize import neutralize
 
 
 class UsageError(Exception):
@@ -41,7 +42,7 @@ class CommandContext:
             path = resolve_config_path(getattr(self.args, "config", None), self.env)
             self._config = load_config(path)
             for warning in self._config.warnings:
-                sys.stderr.write(f"carbontui: warning: {warning}\n")
+                sys.stderr.write(f"carbontui: warning: {neutralize(str(warning))}\n")
         return self._config
 
     @property
@@ -61,7 +62,9 @@ class CommandContext:
         try:
             ActionHistory().record(self.profile.name, action, objects, outcome)
         except OSError as exc:
-            sys.stderr.write(f"carbontui: warning: could not write the action history: {exc}\n")
+            sys.stderr.write(
+                f"carbontui: warning: could not write the action history: {neutralize(str(exc))}\n"
+            )
 
     def session(self) -> ProfileSession:
         """A fresh session for the selected profile (its ``log_file`` applies from here)."""
@@ -77,7 +80,9 @@ class CommandContext:
             return
         confirm = getattr(self.args, "confirm", None)
         if confirm is None and sys.stdin.isatty():
-            sys.stderr.write(f"Profile '{profile.name}' is production. Type its name to {action}: ")
+            sys.stderr.write(
+                f"Profile '{neutralize(profile.name)}' is production. Type its name to {action}: "
+            )
             sys.stderr.flush()
             confirm = sys.stdin.readline().strip()
         if confirm != profile.name:

@@ -9,6 +9,7 @@ from carbontui.commands.context import CommandContext, UsageError, require_servi
 from carbontui.commands.output import print_fields, print_json, print_table, warn
 from carbontui.errors import ApiError
 from carbontui.redaction import register_secret
+from carbontui.sanitize import neutralize
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -114,7 +115,7 @@ async def run_token(ctx: CommandContext) -> int:
             }
         )
     else:
-        print(token.value)
+        print(neutralize(token.value))
     return 0
 
 

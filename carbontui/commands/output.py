@@ -1,4 +1,9 @@
-"""Printing results: JSON for scripts, aligned plain tables for people."""
+"""Printing results: JSON for scripts, aligned plain tables for people.
+
+Every value printed for people passes through :func:`carbontui.sanitize.neutralize`: a key name
+or an error text from a server cannot move the cursor, retitle the window or write the
+clipboard. JSON output is exact (msgspec escapes control characters itself).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 import msgspec
+
+from carbontui.sanitize import neutralize
 
 _encoder = msgspec.json.Encoder()
 
@@ -23,6 +30,7 @@ def print_table(
     """Left-aligned columns separated by two spaces; None prints as '-'."""
     out = stream or sys.stdout
     text_rows = [[_cell(value) for value in row] for row in rows]
+    headers = [neutralize(h) for h in headers]
     widths = [len(h) for h in headers]
     for row in text_rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
@@ -33,7 +41,7 @@ def print_table(
 def print_fields(pairs: Iterable[tuple[str, object]], stream: TextIO | None = None) -> None:
     """``label: value`` lines with the labels aligned."""
     out = stream or sys.stdout
-    items = [(label, _cell(value)) for label, value in pairs]
+    items = [(neutralize(label), _cell(value)) for label, value in pairs]
     width = max((len(label) for label, _ in items), default=0)
     for label, value in items:
         out.write(f"{label + ':':<{width + 1}} {value}\n")
@@ -41,14 +49,15 @@ def print_fields(pairs: Iterable[tuple[str, object]], stream: TextIO | None = No
 
 def warn(message: str) -> None:
     """A line for the person at the terminal, on stderr so pipes stay clean."""
-    sys.stderr.write(f"carbontui: {message}\n")
+    sys.stderr.write(f"carbontui: {neutralize(message)}\n")
 
 
 def _cell(value: object) -> str:
+    """One value as inert single-line text."""
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value) or "-"
-    return str(value)
+    return neutralize(str(value))

@@ -8,6 +8,7 @@ import sys
 from carbontui.auth.token import Token
 from carbontui.commands.context import CommandContext, UsageError, require_service
 from carbontui.commands.output import print_fields, print_json, warn
+from carbontui.sanitize import neutralize
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -58,7 +59,7 @@ async def run_token(ctx: CommandContext) -> int:
             }
         )
     else:
-        sys.stdout.write(token.value + "\n")
+        sys.stdout.write(neutralize(token.value) + "\n")
     return 0
 
 
