@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 import httpx
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from carbontui import logging_setup
 from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, ConfigError, load_config
 from carbontui.errors import CarbontuiError
 from carbontui.history import ActionHistory
 from carbontui.preferences import Preferences
+from carbontui.sanitize import neutralize
+from carbontui.tui.crash import crash_report
 from carbontui.tui.identity import fetch_identity
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.screens.help import HelpScreen, inherited_bindings
@@ -94,6 +99,8 @@ class CarbonApp(App[None]):
         self._demo = demo
         #: The tab to show; kept across profile switches and set before the tabs exist.
         self._tab = "keys"
+        #: The first crash's report (redacted, no locals), as printed when the app exits.
+        self.crash_report: str | None = None
 
     def notify(
         self,
@@ -104,8 +111,50 @@ class CarbonApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """As ``App.notify``, but literal text by default: messages quote what servers sent."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        """As ``App.notify``, but literal text by default: messages quote what servers sent.
+
+        The one way to a toast (``Widget.notify`` comes here too): message and title are
+        neutralised, so no escape sequence or control character reaches the terminal.
+        """
+        super().notify(
+            neutralize(message, multiline=True),
+            title=neutralize(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
+    # -- crashes ------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled exception: exit with a report that has no locals and no secrets.
+
+        Replaces Textual's handler, whose Rich traceback renders every frame's locals (a
+        client secret, a token). The bookkeeping (return code, the exception ``run_test``
+        re-raises) is Textual's.
+        """
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._report_crash(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's other way in: the exception being handled, reported the same way."""
+        error = sys.exc_info()[1]
+        if error is None:
+            error = RuntimeError("unknown fatal error")
+        self._report_crash(error)
+
+    def _report_crash(self, error: BaseException) -> None:
+        report = crash_report(error)
+        if self.crash_report is None:
+            self.crash_report = report
+        if logging_setup.current_log_file() is not None:
+            logging.getLogger("carbontui").error("%s", report)
+        self.bell()
+        self._exit_renderables.append(Text(report))
+        self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
         """Quit; first ask if a new key's secret is on screen and was never saved."""
@@ -154,7 +203,7 @@ class CarbonApp(App[None]):
             session = self.services.open(name)
         except (ConfigError, CarbontuiError) as exc:
             self.notify(str(exc), title="Cannot open profile", severity="error", timeout=15)
-            message = f"[b]Cannot open profile:[/] {escape(str(exc))}"
+            message = Text.assemble(("Cannot open profile: ", "bold"), neutralize(str(exc)))
             await main.mount(Static(message, classes="panel error"))
             await main.mount(ProfilesView(self.services, id="profiles-view"))
             self._update_header()
@@ -180,7 +229,7 @@ class CarbonApp(App[None]):
         header.environment = session.profile.environment if session else ""
         header.read_only = bool(session) and self.services.read_only
         header.identity = ""
-        self.sub_title = header.profile
+        self.sub_title = neutralize(header.profile)
 
     @work(exclusive=True, group="identity")
     async def load_identity(self) -> None:

@@ -1,4 +1,9 @@
-"""Pure formatting for the dashboard: countdowns, ages, masks (no widgets, easy to test)."""
+"""Pure formatting for the dashboard: countdowns, ages, masks (no widgets, easy to test).
+
+Text that came from a server, a file or the user is shown through :func:`literal` or
+:func:`inert` (or a helper built on them): never parsed as markup, with escape sequences and
+control characters neutralised.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,35 @@ import time
 from rich.text import Text
 
 from carbontui.auth.token import Token
+from carbontui.sanitize import neutralize
 
 WARNING_UNDER = 5 * 60
 ERROR_UNDER = 60
 #: Countdowns show seconds only below this; further out they change once a minute.
 SECONDS_UNDER = 10 * 60
+
+
+def literal(value: object, *, style: str = "", multiline: bool = False) -> Text:
+    """``value`` as literal, inert text: no markup, no escape sequences or controls."""
+    return Text(neutralize(str(value), multiline=multiline), style=style)
+
+
+def inert(text: Text, *, multiline: bool = False) -> Text:
+    """``text`` itself when it holds nothing a terminal would act on; else a neutralised copy.
+
+    The copy keeps the base style but drops the spans (their offsets no longer fit).
+    """
+    plain = text.plain
+    if plain.isprintable() or neutralize(plain, multiline=multiline) == plain:
+        return text
+    return Text(
+        neutralize(plain, multiline=multiline),
+        style=text.style,
+        justify=text.justify,
+        overflow=text.overflow,
+        no_wrap=text.no_wrap,
+        end=text.end,
+    )
 
 
 def duration(seconds: float) -> str:
@@ -98,6 +127,6 @@ def field_lines(pairs: list[tuple[str, object]]) -> Text:
     for index, (label, value) in enumerate(pairs):
         if index:
             text.append("\n")
-        text.append(label.ljust(width), style="bold")
-        text.append("-" if value is None or value == "" else str(value))
+        text.append(neutralize(label).ljust(width), style="bold")
+        text.append("-" if value is None or value == "" else neutralize(str(value)))
     return text

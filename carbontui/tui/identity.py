@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.markup import escape
 
 from carbontui.api.carbonext import CarbonextClient
+from carbontui.sanitize import neutralize
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,8 @@ class Identity:
 
 
 def _e(value: object) -> str:
-    """A server value as literal text inside markup ('-' when empty)."""
-    return escape(str(value)) if value not in (None, "") else "-"
+    """A server value as literal, inert text inside markup ('-' when empty)."""
+    return escape(neutralize(str(value))) if value not in (None, "") else "-"
 
 
 async def fetch_identity(client: CarbonextClient) -> Identity:

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from carbontui.tui.formatting import literal
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a question; with ``type_to_confirm`` the user must type that word exactly."""
@@ -31,9 +33,16 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question), classes="dialog-question")
+            # Questions quote servers (an organization's name): literal, inert text.
+            yield Label(literal(self.question, multiline=True), classes="dialog-question")
             if self.type_to_confirm:
-                yield Label(f"This is production. Type [b]{self.type_to_confirm}[/] to confirm:")
+                yield Label(
+                    Text.assemble(
+                        "This is production. Type ",
+                        literal(self.type_to_confirm, style="bold"),
+                        " to confirm:",
+                    )
+                )
                 yield Input(id="confirm-input")
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm_label, variant="error", id="confirm-yes")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -12,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from carbontui.history import ActionHistory
+from carbontui.tui.formatting import literal
 
 SHOWN = 500
 
@@ -29,7 +29,7 @@ class HistoryScreen(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label("Action history", classes="dialog-title")
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-            yield Label(str(self.history.path), classes="muted")
+            yield Label(literal(self.history.path), classes="muted")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -43,6 +43,6 @@ class HistoryScreen(ModalScreen[None]):
                 ", ".join(entry.objects),
                 entry.outcome,
             )
-            table.add_row(*(Text(cell) for cell in cells))  # literal: outcomes quote servers
+            table.add_row(*(literal(cell) for cell in cells))  # outcomes quote servers
         if not entries:
             table.add_row("-", "-", "nothing recorded yet", "-", "-")

@@ -9,14 +9,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Installation, Organization
 from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
-from carbontui.tui.formatting import field_lines
+from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.services import Services
 
 ACCESS_LEVELS = ("VIEW", "REQUEST", "WRITE")
@@ -58,14 +57,14 @@ class InstallationDetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         item = self.installation
         with Vertical(classes="dialog wide"):
-            yield Label(Text(f"Installation  {item.id}"), classes="dialog-title")
+            yield Label(literal(f"Installation  {item.id}"), classes="dialog-title")
             with Horizontal(classes="detail-columns"):
                 yield Static(
                     organization_fields(item.organization), id="org-fields", classes="panel"
                 )
                 yield DataTable(id="permission-grid", cursor_type="row", zebra_stripes=True)
             yield Label(
-                Text(f"app {item.app_name_id or '-'} ({item.app_id or '-'})"), classes="muted"
+                literal(f"app {item.app_name_id or '-'} ({item.app_id or '-'})"), classes="muted"
             )
             yield Label("", id="org-status", classes="muted")
             yield Label("esc back · l read the organization live", classes="muted")
@@ -77,7 +76,7 @@ class InstallationDetailScreen(ModalScreen[None]):
             marks = ["●" if level.upper() == column else "·" for column in ACCESS_LEVELS]
             if level.upper() not in ACCESS_LEVELS:
                 marks[-1] = f"{level}?"
-            grid.add_row(Text(resource.removeprefix("organization_")), *map(Text, marks))
+            grid.add_row(literal(resource.removeprefix("organization_")), *map(literal, marks))
         status = self.query_one("#org-status", Label)
         if not self.installation.permissions.get(ORG_INFO):
             status.update(
@@ -138,7 +137,9 @@ class InstallationDetailScreen(ModalScreen[None]):
                 self.installation.id, self.installation.organization.id
             )
         except CarbontuiError as exc:
-            status.update(f"[b red]could not load the organization:[/] {escape(str(exc))}")
+            status.update(
+                Text.assemble(("could not load the organization: ", "bold red"), literal(exc))
+            )
             return str(exc)
         self.query_one("#org-fields", Static).update(organization_fields(org))
         status.update("organization read live with the installation token")

@@ -10,13 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList
 
 from carbontui.api.carbonext import preview_client_id, strip_prefix
 from carbontui.api.models import CreatedApplication, Permission
 from carbontui.errors import CarbontuiError, NetworkError
+from carbontui.sanitize import neutralize
 from carbontui.tui.services import Services
 
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,62}$")
@@ -64,7 +64,7 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
             yield Label("New API key", classes="dialog-title")
             yield Label("Client id")
             yield Input(placeholder="my_integration", id="create-client-id", compact=True)
-            yield Label(preview_client_id(""), id="create-preview", classes="muted")
+            yield Label(Text(preview_client_id("")), id="create-preview", classes="muted")
             yield Label("Display name")
             yield Input(placeholder="My integration", id="create-display-name", compact=True)
             yield Label("Permissions (space to toggle)")
@@ -105,24 +105,31 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
                     self.known.setdefault(permission.id, permission)
         except CarbontuiError as exc:
             failed = True
-            status.update(f"could not list permissions ({escape(str(exc))}); enter ids below")
+            status.update(
+                Text(f"could not list permissions ({neutralize(str(exc))}); enter ids below")
+            )
         picker = self.query_one("#create-permissions", SelectionList)
         for permission in sorted(self.known.values(), key=lambda p: p.name or p.id):
-            label = f"{escape(permission.name or '?')}  [dim]{escape(permission.id)}[/]"
+            label = Text.assemble(
+                neutralize(permission.name or "?"), "  ", (neutralize(permission.id), "dim")
+            )
             picker.add_option((label, permission.id))
         unknown = sorted(n for n in granted_names if n not in {p.name for p in self.known.values()})
         if self.known:
             note = f"{len(self.known)} permissions found on existing keys"
             if unknown:
                 note += f"; also held by this key (id unknown): {', '.join(unknown)}"
-            status.update(Text(note))
+            status.update(Text(neutralize(note)))
         elif not failed:
-            status.update("no permissions found on existing keys; enter ids below")
+            status.update(Text("no permissions found on existing keys; enter ids below"))
 
     @on(Input.Changed, "#create-client-id")
     def _preview(self, event: Input.Changed) -> None:
+        # Typed text, shown literally: `[/` or `[bold]` in it is not markup.
         self.query_one("#create-preview", Label).update(
-            f"will be created as [b]{escape(preview_client_id(event.value))}[/]"
+            Text.assemble(
+                "will be created as ", (neutralize(preview_client_id(event.value)), "bold")
+            )
         )
 
     def _permission_ids(self) -> list[str]:
@@ -142,9 +149,10 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         problems = validate(client_id, display_name, ids)
         errors = self.query_one("#create-errors", Label)
         if problems:
-            errors.update("\n".join(f"• {p}" for p in problems))
+            # The problems quote what was typed: literal text, never markup.
+            errors.update(Text(neutralize("\n".join(f"• {p}" for p in problems), multiline=True)))
             return
-        errors.update("creating…")
+        errors.update(Text("creating…"))
         self._sending = True
         self.send(client_id, display_name.strip(), ids)
 
@@ -164,7 +172,7 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
             self._sending = False
             return
         except CarbontuiError as exc:
-            errors.update(f"[b]not created:[/] {escape(str(exc))}")
+            errors.update(Text.assemble(("not created: ", "bold"), neutralize(str(exc))))
             self._record([wanted], f"error: {exc}")
             self._sending = False
             return
@@ -173,29 +181,38 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
     def _record(self, objects: list[str], outcome: str) -> None:
         self.app.record_action("create-key", objects=objects, outcome=outcome)  # type: ignore[attr-defined]
 
-    async def _after_ambiguous_failure(self, client_id: str, exc: NetworkError) -> tuple[str, str]:
+    async def _after_ambiguous_failure(self, client_id: str, exc: NetworkError) -> tuple[Text, str]:
         """What to tell the user after a create with no answer, and the history outcome."""
         client = self.services.session.carbonext if self.services.session else None
         assert client is not None
-        reason, key = escape(str(exc)), escape(client_id)
+        reason, key = neutralize(str(exc)), neutralize(client_id)
         try:
             keys = await client.list_all()
         except CarbontuiError:
             return (
-                f"[b]unknown outcome:[/] no answer ({reason}) and the key list could not be "
-                "read. Check the key list before trying again.",
+                Text.assemble(
+                    ("unknown outcome: ", "bold"),
+                    f"no answer ({reason}) and the key list could not be read. "
+                    "Check the key list before trying again.",
+                ),
                 "unknown: no answer, and the check failed",
             )
         match = next((k for k in keys if k.client_id == client_id), None)
         if match is None:
             return (
-                f"[b]not created:[/] no answer ({reason}), and the key list has no {key}: "
-                "it is safe to try again.",
+                Text.assemble(
+                    ("not created: ", "bold"),
+                    f"no answer ({reason}), and the key list has no {key}: "
+                    "it is safe to try again.",
+                ),
                 "not created: no answer",
             )
         return (
-            f"[b]{key} WAS created[/] (id {escape(match.id)}) but the answer, with its secret, "
-            "was lost: create another key with a different client id.",
+            Text.assemble(
+                (f"{key} WAS created", "bold"),
+                f" (id {neutralize(match.id)}) but the answer, with its secret, "
+                "was lost: create another key with a different client id.",
+            ),
             f"created as {match.id}, secret lost: no answer",
         )
 

@@ -9,13 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Application, ApplicationSummary
 from carbontui.errors import CarbontuiError
-from carbontui.tui.formatting import field_lines
+from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.services import Services
 
 
@@ -34,7 +33,7 @@ class KeyDetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(Text(f"API key  {self.summary.client_id}"), classes="dialog-title")
+            yield Label(literal(f"API key  {self.summary.client_id}"), classes="dialog-title")
             yield Static(self._fields(None), id="key-fields")
             yield DataTable(id="key-permissions", cursor_type="row", zebra_stripes=True)
             yield Label("loading permissions…", id="key-detail-status", classes="muted")
@@ -69,7 +68,7 @@ class KeyDetailScreen(ModalScreen[None]):
         try:
             app = await client.get(self.summary.id)
         except CarbontuiError as exc:
-            status.update(f"[b red]could not load:[/] {escape(str(exc))}")
+            status.update(Text.assemble(("could not load: ", "bold red"), literal(exc)))
             return
         self.query_one("#key-fields", Static).update(self._fields(app))
         table = self.query_one(DataTable)
@@ -82,7 +81,7 @@ class KeyDetailScreen(ModalScreen[None]):
                 p.container_id or "-",
                 p.description or "-",
             )
-            table.add_row(*(Text(cell) for cell in cells))
+            table.add_row(*(literal(cell) for cell in cells))
         status.update("" if app.permissions else "this key has no permissions")
 
     def action_copy_id(self) -> None:

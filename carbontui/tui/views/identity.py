@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from carbontui.auth.token import Token, TokenKey, TokenKind
 from carbontui.errors import CarbontuiError
+from carbontui.sanitize import neutralize
 from carbontui.tui.formatting import countdown, expiry_detail
 from carbontui.tui.identity import fetch_identity
 from carbontui.tui.views.polling import PollingView
@@ -89,7 +90,7 @@ class IdentityView(PollingView):
         if carbonext is None:
             error = session.errors.get("carbonext")
             self._show_panel(
-                f"Carbonext unavailable: {escape(str(error))}"
+                f"Carbonext unavailable: {escape(neutralize(str(error)))}"
                 if error
                 else "this profile has no Carbonext section"
             )

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from carbontui.config import Profile
+from carbontui.tui.formatting import literal
 from carbontui.tui.services import Services
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 
@@ -40,7 +41,10 @@ class ProfilesView(Vertical):
             id="profiles-table",
         )
         yield Static(
-            f"config: {self.services.config.path}\nenter: switch to the selected profile",
+            literal(
+                f"config: {self.services.config.path}\nenter: switch to the selected profile",
+                multiline=True,
+            ),
             classes="muted panel",
         )
 

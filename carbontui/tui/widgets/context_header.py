@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from carbontui.sanitize import neutralize
+
 
 class ContextHeader(Widget):
     """One line of context, in an alarming colour on production."""
@@ -29,12 +31,13 @@ class ContextHeader(Widget):
         self.set_class(environment == "prod", "-prod")
 
     def render(self) -> Text:
-        env = self.environment.upper() or "?"
+        # The identity is a server's (legal name, client id); profile names come from files.
+        env = neutralize(self.environment.upper()) or "?"
         parts: list[Text | str | tuple[str, str]] = [
             ("carbontui", "bold"),
             "  ",
             ("profile ", "dim"),
-            (self.profile, "bold"),
+            (neutralize(self.profile), "bold"),
             "  ",
             (f" {env} ", "reverse bold" if self.environment == "prod" else "reverse"),
         ]
@@ -44,5 +47,5 @@ class ContextHeader(Widget):
         if self.demo:
             parts += ["  ", ("demo sandbox", "dim")]
         if self.identity:
-            parts += ["  ", (self.identity, "italic")]
+            parts += ["  ", (neutralize(self.identity), "italic")]
         return Text.assemble(*parts)

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from carbontui.sanitize import neutralize
+
 
 class StatusLine(Widget):
     """Shows ``summary · updated 12s ago`` or ``STALE · error`` with a spinner-free progress."""
@@ -24,13 +26,14 @@ class StatusLine(Widget):
         self.set_class(bool(problem), "-error")
 
     def render(self) -> Text:
+        # Every part may quote a server (a problem is an error text): shown inert, one line.
         parts: list[str | tuple[str, str]] = []
         if self.summary:
-            parts.append(self.summary)
+            parts.append(neutralize(self.summary))
         if self.progress:
-            parts += ["  ", (self.progress, "bold")]
+            parts += ["  ", (neutralize(self.progress), "bold")]
         if self.freshness:
-            parts += ["  · ", self.freshness]
+            parts += ["  · ", neutralize(self.freshness)]
         if self.problem:
-            parts += ["  · ", ("STALE", "bold reverse"), " ", self.problem]
+            parts += ["  · ", ("STALE", "bold reverse"), " ", neutralize(self.problem)]
         return Text.assemble(*parts)

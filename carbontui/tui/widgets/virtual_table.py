@@ -18,6 +18,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from carbontui.sanitize import neutralize
+from carbontui.tui.formatting import inert
+
 T = TypeVar("T")
 
 Cell = str | Text
@@ -40,6 +43,8 @@ class Column(Generic[T]):
 
 class VirtualTable(ScrollView, Generic[T], can_focus=True):
     """Rows are plain objects; cells are computed only for visible rows, on every repaint.
+
+    Cells are literal text (never markup) with escape sequences and controls neutralised.
 
     Filtering matches a lower-cased haystack built once per ``set_rows``.
     """
@@ -306,7 +311,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def _line(self, cells: Sequence[Cell]) -> Text:
         line = Text(no_wrap=True, end="")
         for cell, width in zip(cells, self._widths(), strict=True):
-            text = cell.copy() if isinstance(cell, Text) else Text(cell)
+            text = _literal(cell)
             text.truncate(width, overflow="ellipsis", pad=True)
             line.append(" ")
             line.append_text(text)
@@ -316,7 +321,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def _cell(self, cell: Cell, width: int, styles: Sequence[Style]) -> list[Segment]:
         """One cell as drawn in a row: a space, the value cut or padded to ``width``, a space."""
         text = Text(" ", no_wrap=True, end="")
-        value = cell.copy() if isinstance(cell, Text) else Text(cell)
+        value = _literal(cell)
         value.truncate(width, overflow="ellipsis", pad=True)
         text.append_text(value)
         text.append(" ")
@@ -375,6 +380,13 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
 
 _PLAIN = Style()
+
+
+def _literal(cell: Cell) -> Text:
+    """A cell as a Text of its own: literal and inert (cells quote what servers sent)."""
+    if isinstance(cell, Text):
+        return inert(cell).copy()
+    return Text(neutralize(cell))
 
 
 def _joined(parts: Sequence[list[Segment]]) -> list[Segment]:
