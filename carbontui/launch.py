@@ -38,14 +38,23 @@ def run_dashboard(args: argparse.Namespace) -> int:
     Anything unexpected before (or after) the app runs is one redacted line too, never a
     traceback with locals; a crash inside the app is reported by the app itself.
     """
+    from carbontui import logging_setup
+
     try:
+        if getattr(args, "log_file", None):
+            # Opened first, so anything failing from here on has its traceback there.
+            logging_setup.configure(Path(args.log_file), pinned=True)
         return _run_dashboard(args)
+    except ConfigError as exc:
+        return _error(exc)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
         from carbontui.cli import report_unexpected
 
         return report_unexpected(exc)
+    finally:
+        logging_setup.shutdown()
 
 
 def _error(message: object) -> int:
@@ -127,14 +136,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, config: Config, profile: str | None) -> int:
-    from carbontui import logging_setup
     from carbontui.tui.app import CarbonApp
 
-    if getattr(args, "log_file", None):
-        try:
-            logging_setup.configure(Path(args.log_file), pinned=True)
-        except ConfigError as exc:
-            return _error(exc)
     app = CarbonApp(
         config,
         profile=profile,
