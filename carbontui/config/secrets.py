@@ -21,7 +21,7 @@ MASK = "********"
 COMMAND_TIMEOUT = 30.0
 #: The most a secret command may print on stdout; more and it is killed.
 MAX_COMMAND_OUTPUT = 64 * 1024
-#: Of a failing command's stderr, only this much is kept (its last line is shown).
+#: Of a failing command's stderr, only the last this-many bytes are kept (one line is shown).
 MAX_COMMAND_STDERR = 8 * 1024
 #: The longest secret value accepted from any source.
 MAX_SECRET_CHARS = 4096
@@ -156,8 +156,8 @@ class _Stopped(Exception):
 def _run_capped(argv: tuple[str, ...], timeout: float, max_output: int) -> tuple[int, bytes, bytes]:
     """Run ``argv`` (no shell, stdin closed); its exit status, stdout and stderr.
 
-    stdout is read up to ``max_output`` bytes, stderr up to ``MAX_COMMAND_STDERR`` (the rest
-    is drained and dropped). Raises ``_Stopped`` after killing the process if it prints more
+    stdout is read up to ``max_output`` bytes; stderr is drained, keeping its last
+    ``MAX_COMMAND_STDERR`` bytes. Raises ``_Stopped`` after killing the process if it prints more
     than ``max_output`` or has not exited within ``timeout`` seconds (a total deadline).
     """
     deadline = time.monotonic() + timeout
@@ -184,8 +184,9 @@ def _run_capped(argv: tuple[str, ...], timeout: float, max_output: int) -> tuple
                         out += chunk
                         if len(out) > max_output:
                             raise _Stopped(f"printed more than {_size(max_output)}; it was stopped")
-                    elif len(err) < MAX_COMMAND_STDERR:
-                        err += chunk[: MAX_COMMAND_STDERR - len(err)]
+                    else:  # keep the end: the complaint is usually the last line
+                        err += chunk
+                        del err[:-MAX_COMMAND_STDERR]
         try:
             code = proc.wait(max(deadline - time.monotonic(), 0))
         except subprocess.TimeoutExpired:

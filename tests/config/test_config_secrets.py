@@ -146,3 +146,113 @@ def test_command_not_executable(tmp_path) -> None:
     with pytest.raises(ConfigError) as info:
         SecretSource.from_command([str(script)]).resolve()
     assert str(info.value) == (f"secret command `{script}` could not run: Permission denied")
+
+
+# -- caps and deadlines ---------------------------------------------------------------------
+
+
+def test_command_output_is_capped_and_the_command_killed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from carbontui.config.secrets import MAX_COMMAND_OUTPUT
+
+    assert MAX_COMMAND_OUTPUT == 64 * 1024
+    monkeypatch.setenv("CARBONTUI_TEST_SECRET", COMMAND_SECRET)
+    # Prints forever: only a cap stops it (the deadline is far away).
+    argv = python_command(
+        "import os, sys\nsys.stdout.write(os.environ['CARBONTUI_TEST_SECRET'])\n"
+        "while True: sys.stdout.write('x' * 4096)"
+    )
+    with pytest.raises(ConfigError) as info:
+        SecretSource.from_command(argv).resolve(timeout=60)
+    assert str(info.value) == (
+        f"secret command `{shlex.join(argv)}` printed more than 64 KiB; it was stopped"
+    )
+    assert COMMAND_SECRET not in str(info.value)
+
+
+def test_command_that_prints_slowly_forever_hits_the_deadline() -> None:
+    argv = python_command(
+        "import sys, time\nwhile True:\n    sys.stdout.write('x'); sys.stdout.flush(); "
+        "time.sleep(0.01)"
+    )
+    with pytest.raises(ConfigError) as info:
+        SecretSource.from_command(argv).resolve(timeout=0.3)
+    assert str(info.value) == f"secret command `{shlex.join(argv)}` timed out after 0.3 s"
+
+
+def test_command_that_closes_its_output_but_never_exits_hits_the_deadline() -> None:
+    argv = python_command(
+        "import os, sys, time\nprint('s3cret', flush=True)\nos.close(1); os.close(2)\n"
+        "time.sleep(60)"
+    )
+    with pytest.raises(ConfigError) as info:
+        SecretSource.from_command(argv).resolve(timeout=0.3)
+    assert str(info.value) == f"secret command `{shlex.join(argv)}` timed out after 0.3 s"
+
+
+def test_command_stderr_is_one_neutralised_line_and_stdout_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CARBONTUI_TEST_SECRET", COMMAND_SECRET)
+    code = (
+        "import os, sys; print(os.environ['CARBONTUI_TEST_SECRET']); "
+        "sys.stderr.write('noise\\n' * 5000); "
+        "sys.stderr.write('gpg: \\x1b]52;c;aGk=\\x07decryption \\x1b[2Jfailed\\n'); sys.exit(2)"
+    )
+    argv = python_command(code)
+    with pytest.raises(ConfigError) as info:
+        SecretSource.from_command(argv).resolve()
+    message = str(info.value)
+    assert message.startswith(f"secret command `{shlex.join(argv)}` exited with status 2: ")
+    assert COMMAND_SECRET not in message
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+    # Only the last line of a long stderr, made inert.
+    assert message.endswith(
+        ": gpg: \N{REPLACEMENT CHARACTER}decryption \N{REPLACEMENT CHARACTER}failed"
+    )
+
+
+def test_command_stderr_line_is_neutralised() -> None:
+    argv = python_command("import sys; sys.stderr.write('bad \\x1b[31mred\\x9b\\n'); sys.exit(1)")
+    with pytest.raises(ConfigError) as info:
+        SecretSource.from_command(argv).resolve()
+    tail = str(info.value).rsplit("exited with status 1: ", 1)[1]
+    assert tail == "bad \N{REPLACEMENT CHARACTER}red\N{REPLACEMENT CHARACTER}"
+
+
+def test_command_secret_longer_than_the_cap() -> None:
+    argv = python_command("print('s' * 4097)")
+    with pytest.raises(ConfigError) as info:
+        SecretSource.from_command(argv).resolve()
+    assert str(info.value) == (
+        f"secret command `{shlex.join(argv)}` printed more than 4096 characters; "
+        "that is not a client secret"
+    )
+    assert SecretSource.from_command(python_command("print('s' * 4096)")).resolve().reveal() == (
+        "s" * 4096
+    )
+
+
+def test_env_secret_longer_than_the_cap() -> None:
+    source = SecretSource.from_env("BIG")
+    with pytest.raises(ConfigError) as info:
+        source.resolve({"BIG": "s" * 4097})
+    assert str(info.value) == (
+        "environment variable BIG is longer than 4096 characters; that is not a client secret"
+    )
+    assert source.resolve({"BIG": "s" * 4096}).reveal() == "s" * 4096
+
+
+def test_inline_secret_longer_than_the_cap(tmp_path) -> None:
+    from config_testlib import HML_CARBONEXT, INLINE_SECRET, write_private
+
+    from carbontui.config import load_config
+
+    path = write_private(tmp_path / "config.toml", HML_CARBONEXT.replace(INLINE_SECRET, "s" * 4097))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (
+        f"{path}: profiles.hml.carbonext.client_secret is longer than 4096 characters; "
+        "that is not a client secret"
+    )
