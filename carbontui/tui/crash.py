@@ -1,6 +1,6 @@
 """What the dashboard shows when it crashes: a traceback without locals, redacted and inert.
 
-Textual's own crash screen is a Rich traceback with ``show_locals=True``: it printed a
+Textual's own crash screen is a Rich traceback that renders every frame's locals: it printed a
 ``client_secret`` and part of an access token. This one is built by the ``traceback`` module
 (file, line and source only: never a local variable), then every registered secret and
 credential-shaped string is redacted and every escape sequence neutralised.
