@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -94,6 +95,7 @@ class SecretOnceScreen(ModalScreen[None]):
         self.revealed = not self.revealed
         self._render_fields()
 
+    @on(Input.Submitted, "#secret-profile-name")
     @on(Button.Pressed, "#secret-save")
     def action_save(self) -> None:
         """Write the key to credentials.toml as a new profile based on the current one."""
@@ -112,8 +114,16 @@ class SecretOnceScreen(ModalScreen[None]):
                 based_on=self.services.profile.name,
             )
         except ProfileExists as exc:
-            # Never overwrite: keep the secret here and let the user pick another name.
-            status.update(Text.assemble(("not saved: ", "bold red"), neutralize(str(exc))))
+            # Never overwrite: keep the secret here and let the user pick another name. The
+            # file's name only, so the whole message fits on the status line.
+            where = Path(str(exc.file)).name
+            status.update(
+                Text.assemble(
+                    ("not saved: ", "bold red"),
+                    f"profile '{neutralize(name)}' already exists in {where}; ",
+                    ("choose another name", "bold"),
+                )
+            )
             name_input.focus()
             return
         except (ConfigError, OSError) as exc:
