@@ -10,6 +10,7 @@ from carbontui.clock import system_clock
 from carbontui.commands.context import CommandContext
 from carbontui.commands.output import print_json, print_table, warn
 from carbontui.config import resolve_config_path, write_starter_config
+from carbontui.sanitize import neutralize
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -43,7 +44,8 @@ async def run_path(ctx: CommandContext) -> int:
 async def run_check(ctx: CommandContext) -> int:
     """Load and validate; resolve the selected profile's secrets and key without printing them.
 
-    Any problem is a ``ConfigError`` (exit 2) naming the file, key, variable or command.
+    Any problem is a ``ConfigError`` (exit 2) naming the file, key, variable or command;
+    other profiles that could not be loaded are listed and also make the check exit 2.
     """
     config = ctx.config
     profile = ctx.profile
@@ -60,25 +62,34 @@ async def run_check(ctx: CommandContext) -> int:
         services["registry"] = (
             f"app {registry.app_id}, {signer.algorithm} key {registry.private_key_file}"
         )
+    # Other profiles that could not be loaded: the selected one works, but the config is not
+    # all valid, so say which and fail the check.
+    problems = {neutralize(name): neutralize(message) for name, message in config.problems.items()}
     if ctx.args.json:
         print_json(
             {
                 "path": str(config.path),
                 "profile": profile.name,
                 "environment": profile.environment,
-                "ok": True,
+                "ok": not problems,
                 "services": services,
                 "warnings": list(config.warnings),
+                "problems": problems,
             }
         )
-        return 0
+        return 2 if problems else 0
     count = len(config.profiles)
-    print(f"{config.path}: ok ({count} profile{'' if count == 1 else 's'})")
+    if problems:
+        print(f"{config.path}: {len(problems)} of {count + len(problems)} profiles have errors")
+    else:
+        print(f"{config.path}: ok ({count} profile{'' if count == 1 else 's'})")
     flags = ", read-only" if profile.read_only else ""
     print(f"profile '{profile.name}' ({profile.environment}{flags}):")
     for service, detail in services.items() or [("services", "none configured")]:
         print(f"  {service + ':':<10} {detail}")
-    return 0
+    for name, message in problems.items():
+        warn(f"profile '{name}' cannot be used: {message}")
+    return 2 if problems else 0
 
 
 async def run_init(ctx: CommandContext) -> int:
@@ -106,6 +117,20 @@ async def run_profiles(ctx: CommandContext) -> int:
                 "services": services,
                 "carbonextApi": p.carbonext.api_url if p.carbonext else None,
                 "registryApi": p.registry.api_url if p.registry else None,
+                "error": None,
+            }
+        )
+    for name, message in config.problems.items():
+        rows.append(
+            {
+                "name": neutralize(name),
+                "default": name == config.default_profile,
+                "environment": None,
+                "readOnly": None,
+                "services": [],
+                "carbonextApi": None,
+                "registryApi": None,
+                "error": neutralize(message),
             }
         )
     if ctx.args.json:
@@ -117,7 +142,7 @@ async def run_profiles(ctx: CommandContext) -> int:
             (
                 "*" if r["default"] else "",
                 r["name"],
-                r["environment"],
+                r["environment"] if r["error"] is None else "(error)",
                 r["readOnly"],
                 r["services"],
                 r["carbonextApi"],
@@ -126,4 +151,7 @@ async def run_profiles(ctx: CommandContext) -> int:
             for r in rows
         ],
     )
+    for r in rows:
+        if r["error"] is not None:
+            warn(f"profile '{r['name']}' cannot be used: {r['error']}")
     return 0

@@ -56,36 +56,48 @@ class CredentialsEntry:
     carbonext: dict[str, Any]
 
 
-def parse_credentials(data: dict[str, Any], file: Path) -> list[CredentialsEntry]:
+def parse_credentials(
+    data: dict[str, Any], file: Path, problems: dict[str, str] | None = None
+) -> list[CredentialsEntry]:
     """Validate a parsed credentials.toml (errors name ``file``).
 
     Secrets here are inline strings only: ``{ env }`` and ``{ command }`` sources belong in
-    the user's config.toml, never in a file the tool writes.
+    the user's config.toml, never in a file the tool writes. With ``problems``, an invalid
+    entry is recorded there (name -> message) and skipped instead of raising.
     """
     top = Table(data, (), file)
     top.check_keys(CREDENTIALS_TOP_KEYS)
     profiles = top.table("profiles") or Table({}, ("profiles",), file)
     entries: list[CredentialsEntry] = []
     for name in profiles:
-        check_profile_name(name, file)
-        entry = profiles.table(name)
-        assert entry is not None
-        entry.check_keys(CREDENTIALS_PROFILE_KEYS)
-        based_on = entry.optional_str("based_on")
-        if based_on == name:
-            raise entry.error(f"{entry.name('based_on')} must name another profile")
-        carbonext = entry.table("carbonext")
-        values: dict[str, Any] = {}
-        if carbonext is not None:
-            carbonext.check_keys(CREDENTIALS_CARBONEXT_KEYS)
-            if "client_id" in carbonext:
-                values["client_id"] = carbonext.required_str("client_id")
-            if "client_secret" in carbonext:
-                # validate only; merged as raw TOML
-                carbonext.secret_source("client_secret", inline_only=True)
-                values["client_secret"] = carbonext.data["client_secret"]
-        entries.append(CredentialsEntry(name, based_on, values))
+        try:
+            entries.append(_parse_entry(profiles, name, file))
+        except ConfigError as exc:
+            if problems is None:
+                raise
+            problems.setdefault(name, str(exc))
     return entries
+
+
+def _parse_entry(profiles: Table, name: str, file: Path) -> CredentialsEntry:
+    check_profile_name(name, file)
+    entry = profiles.table(name)
+    assert entry is not None
+    entry.check_keys(CREDENTIALS_PROFILE_KEYS)
+    based_on = entry.optional_str("based_on")
+    if based_on == name:
+        raise entry.error(f"{entry.name('based_on')} must name another profile")
+    carbonext = entry.table("carbonext")
+    values: dict[str, Any] = {}
+    if carbonext is not None:
+        carbonext.check_keys(CREDENTIALS_CARBONEXT_KEYS)
+        if "client_id" in carbonext:
+            values["client_id"] = carbonext.required_str("client_id")
+        if "client_secret" in carbonext:
+            # validate only; merged as raw TOML
+            carbonext.secret_source("client_secret", inline_only=True)
+            values["client_secret"] = carbonext.data["client_secret"]
+    return CredentialsEntry(name, based_on, values)
 
 
 def _config_base(based_on: str | None, data: dict[str, Any], in_config: set[str]) -> str | None:

@@ -28,8 +28,11 @@ from carbontui.sanitize import neutralize
 def load_config(path: Path) -> Config:
     """Load and validate the config at ``path`` with its ``credentials.toml``.
 
-    Raises ``ConfigNotFound`` if the config file is missing and ``ConfigError`` for any other
-    problem. Secrets are not resolved here (see ``SecretSource.resolve``).
+    Raises ``ConfigNotFound`` if the config file is missing and ``ConfigError`` for a problem
+    with a whole file (syntax, size, owner/mode, top-level keys, default_profile). A problem
+    inside one profile only breaks that profile: it is left out of ``profiles`` and its
+    message kept in ``problems`` (selecting it raises it). Secrets are not resolved here
+    (see ``SecretSource.resolve``).
     """
     path = Path(path).expanduser().absolute()
     try:
@@ -45,32 +48,60 @@ def load_config(path: Path) -> Config:
         creds_raw = read_toml(creds_path, trusted_as="credentials file")
     except ConfigNotFound:
         creds_raw = {}
-    entries = parse_credentials(creds_raw, creds_path)
-
     top = Table(raw, (), path)
     top.check_keys(TOP_LEVEL_KEYS)
     default_profile = top.optional_str("default_profile")
     profiles_table = top.table("profiles") or Table({}, ("profiles",), path)
+
+    problems: dict[str, str] = {}
     raw_profiles: dict[str, dict[str, Any]] = {}
     for name in profiles_table:
-        check_profile_name(name, path)
-        table = profiles_table.table(name)
+        try:
+            check_profile_name(name, path)
+            table = profiles_table.table(name)
+        except ConfigError as exc:
+            problems[name] = str(exc)
+            continue
         assert table is not None
         raw_profiles[name] = copy.deepcopy(dict(table.data))
+    entries = parse_credentials(creds_raw, creds_path, problems)
 
     for entry in entries:
-        if entry.name in raw_profiles:
-            _apply_credentials(raw_profiles[entry.name], entry, path, creds_path)
+        if entry.name in raw_profiles and entry.name not in problems:
+            try:
+                _apply_credentials(raw_profiles[entry.name], entry, path, creds_path)
+            except ConfigError as exc:
+                problems[entry.name] = str(exc)
 
     base_dir = path.parent
     profiles: dict[str, Profile] = {}
     for name, data in raw_profiles.items():
-        profiles[name] = parse_profile(name, Table(data, ("profiles", name), path), base_dir, path)
+        if name in problems:
+            continue
+        try:
+            table = Table(data, ("profiles", name), path)
+            profiles[name] = parse_profile(name, table, base_dir, path)
+        except ConfigError as exc:
+            problems[name] = str(exc)
     for entry in entries:
-        if entry.name not in raw_profiles:
+        if entry.name in raw_profiles or entry.name in problems:
+            continue
+        if entry.based_on in problems:
+            problems[entry.name] = (
+                f"{creds_path}: profile '{entry.name}' is based on profile "
+                f"'{entry.based_on}', which has a problem: {problems[entry.based_on]}"
+            )
+            continue
+        try:
             profiles[entry.name] = _derived_profile(entry, raw_profiles, profiles, path, creds_path)
+        except ConfigError as exc:
+            problems[entry.name] = str(exc)
 
-    if default_profile is not None and default_profile not in profiles:
+    if (
+        default_profile is not None
+        and default_profile not in profiles
+        and default_profile not in problems
+    ):
         raise ConfigError(
             f"{path}: default_profile names an "
             + unknown_profile_message(default_profile, profiles, path)
@@ -80,6 +111,7 @@ def load_config(path: Path) -> Config:
         default_profile=default_profile,
         profiles=MappingProxyType(profiles),
         warnings=tuple(_warnings(path, creds_path, profiles)),
+        problems=MappingProxyType(problems),
     )
 
 

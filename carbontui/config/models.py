@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -82,6 +83,8 @@ class Config:
     default_profile: str | None
     profiles: Mapping[str, Profile]
     warnings: tuple[str, ...] = ()
+    #: Profiles that could not be loaded: name -> the error selecting them raises.
+    problems: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def credentials_path(self) -> Path:
@@ -91,17 +94,20 @@ class Config:
     def profile(self, name: str | None) -> Profile:
         """The profile called ``name``; ``None`` means ``default_profile``, or the only one."""
         if name is None:
+            known = [*self.profiles, *self.problems]
             if self.default_profile is not None:
                 name = self.default_profile
-            elif len(self.profiles) == 1:
-                return next(iter(self.profiles.values()))
-            elif not self.profiles:
+            elif len(known) == 1:
+                name = known[0]
+            elif not known:
                 raise ConfigError(f"no profiles are defined in {self.path}")
             else:
                 raise ConfigError(
                     "no profile selected; use --profile NAME, CARBONTUI_PROFILE or "
-                    f"default_profile in {self.path}; known profiles: {', '.join(self.profiles)}"
+                    f"default_profile in {self.path}; known profiles: {', '.join(known)}"
                 )
+        if name in self.problems:
+            raise ConfigError(self.problems[name])
         try:
             return self.profiles[name]
         except KeyError:

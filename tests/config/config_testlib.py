@@ -8,6 +8,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
+from carbontui.config import Config, load_config
+
 INLINE_SECRET = "s3cr3t-inline-value"
 ENV_SECRET = "s3cr3t-env-value"
 COMMAND_SECRET = "s3cr3t-command-value"
@@ -42,3 +44,11 @@ def pem(key: object) -> bytes:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+
+
+def load_strict(path: Path) -> Config:
+    """``load_config``, then raise the first broken profile's error (as selecting it would)."""
+    config = load_config(path)
+    for name in config.problems:
+        config.profile(name)
+    return config

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from config_testlib import HML_CARBONEXT, INLINE_SECRET, SAVED_SECRET, WriteFile
+from config_testlib import HML_CARBONEXT, INLINE_SECRET, SAVED_SECRET, WriteFile, load_strict
 
 from carbontui.config import (
     ConfigError,
@@ -173,7 +173,7 @@ def credentials_error(write_config: WriteFile, config: str, credentials: str) ->
     path = write_config(config)
     write_config(credentials, name="credentials.toml")
     with pytest.raises(ConfigError) as info:
-        load_config(path)
+        load_strict(path)
     return str(info.value)
 
 

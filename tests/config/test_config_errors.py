@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from config_testlib import HML_CARBONEXT, WriteFile
+from config_testlib import HML_CARBONEXT, WriteFile, load_strict
 
 from carbontui.config import ConfigError, load_config
 
@@ -20,7 +20,7 @@ private_key_file = "icr-app.pem"
 def error_for(write_config: WriteFile, text: str) -> tuple[str, Path]:
     path = write_config(text)
     with pytest.raises(ConfigError) as info:
-        load_config(path)
+        load_strict(path)
     return str(info.value), path
 
 
@@ -49,14 +49,14 @@ def test_not_utf8(write_config: WriteFile, tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b'a = 1\nb = "\xff"\n')
     with pytest.raises(ConfigError) as info:
-        load_config(path)
+        load_strict(path)
     assert str(info.value) == f"{path}:2:6: not valid UTF-8 text"
 
 
 def test_config_is_a_directory(tmp_path: Path) -> None:
     (tmp_path / "config.toml").mkdir()
     with pytest.raises(ConfigError) as info:
-        load_config(tmp_path / "config.toml")
+        load_strict(tmp_path / "config.toml")
     assert str(info.value) == f"{tmp_path / 'config.toml'} is a directory, not a TOML file"
 
 

@@ -14,6 +14,7 @@ from config_testlib import (
     KNOWN_SECRETS,
     SAVED_SECRET,
     WriteFile,
+    load_strict,
 )
 
 from carbontui.config import ConfigError, CredentialsStore, SecretSource, load_config
@@ -84,14 +85,14 @@ def test_no_secret_in_error_messages(write_config: WriteFile, tmp_path: Path) ->
     ]
     for text in broken:
         with pytest.raises(ConfigError) as info:
-            load_config(write_config(text))
+            load_strict(write_config(text))
         messages.append(str(info.value))
     write_config(base + "client_secret = 'x'\n")
     write_config(
         f'[profiles.x.carbonext]\nclient_secret = ["{SAVED_SECRET}"]\n', name="credentials.toml"
     )
     with pytest.raises(ConfigError) as info:
-        load_config(tmp_path / "config.toml")
+        load_strict(tmp_path / "config.toml")
     messages.append(str(info.value))
     assert len(messages) == 7
     for message in messages:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from config_testlib import HML_CARBONEXT, WriteFile
+from config_testlib import HML_CARBONEXT, WriteFile, load_strict
 
 from carbontui.config import ConfigError, load_config
 from carbontui.config.starter import STARTER_CONFIG
@@ -18,7 +18,7 @@ def load_error(write_config: WriteFile, text: str, creds: str | None = None) -> 
     if creds is not None:
         write_config(creds, name="credentials.toml")
     with pytest.raises(ConfigError) as info:
-        load_config(path)
+        load_strict(path)
     return str(info.value)
 
 

@@ -6,7 +6,7 @@ import shlex
 import sys
 
 import pytest
-from config_testlib import COMMAND_SECRET, ENV_SECRET, INLINE_SECRET
+from config_testlib import COMMAND_SECRET, ENV_SECRET, INLINE_SECRET, load_strict
 
 from carbontui.config import ConfigError, Secret, SecretSource
 
@@ -247,11 +247,9 @@ def test_env_secret_longer_than_the_cap() -> None:
 def test_inline_secret_longer_than_the_cap(tmp_path) -> None:
     from config_testlib import HML_CARBONEXT, INLINE_SECRET, write_private
 
-    from carbontui.config import load_config
-
     path = write_private(tmp_path / "config.toml", HML_CARBONEXT.replace(INLINE_SECRET, "s" * 4097))
     with pytest.raises(ConfigError) as info:
-        load_config(path)
+        load_strict(path)
     assert str(info.value) == (
         f"{path}: profiles.hml.carbonext.client_secret is longer than 4096 characters; "
         "that is not a client secret"
