@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
 
 from carbontui.api.models import ApplicationSummary
@@ -25,8 +26,9 @@ from carbontui.history import ActionHistory
 from carbontui.sandbox import SandboxOptions, SandboxServer, write_config
 from carbontui.sandbox.errors import api_error_body
 from carbontui.sandbox.faults import Fault
-from carbontui.sanitize import PLACEHOLDER
+from carbontui.sanitize import PLACEHOLDER, is_clean, neutralize
 from carbontui.tui.app import CarbonApp
+from carbontui.tui.formatting import inert, literal
 from carbontui.tui.screens.installation_detail import InstallationDetailScreen
 from carbontui.tui.screens.key_detail import KeyDetailScreen
 from carbontui.tui.views.installations import InstallationsView
@@ -298,3 +300,46 @@ async def test_dashboard_identity_is_inert(
         await pilot.press("2")
         assert_inert(await wait_for(pilot, "tax id 12", "perm"))  # the identity panel
         assert app.is_running
+
+
+# -- the functions themselves ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        OSC52,
+        OSC0,
+        CLEAR,
+        C1_CSI,
+        BIDI,
+        "\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\",  # hyperlink
+        "\x1bP+q544e\x1b\\",  # DCS
+        "\x1b]52;c;unterminated",
+        "\x00\x07\x08\x7f\x85",
+        "\x1b",
+    ],
+)
+def test_neutralize_leaves_nothing_a_terminal_acts_on(text: str) -> None:
+    for multiline in (False, True):
+        result = neutralize(f"a{text}b", multiline=multiline)
+        assert_inert(result)
+        assert result.startswith("a") and PLACEHOLDER in result
+    assert not is_clean(text)
+
+
+def test_neutralize_keeps_clean_text_and_layout() -> None:
+    clean = "Évil Corp [bold] ação · 東京 🙂"
+    assert neutralize(clean) is clean and is_clean(clean)
+    assert neutralize("a\tb\r\nc") == "a b  c"  # one line: breaks become spaces
+    assert neutralize("a\tb\nc\r", multiline=True) == f"a\tb\nc{PLACEHOLDER}"
+
+
+def test_inert_text_keeps_clean_spans_and_defuses_hostile_ones() -> None:
+    clean = Text.assemble(("bold", "bold"), " plain")
+    assert inert(clean) is clean
+    hostile = Text.assemble((f"evil{CLEAR}", "bold"), " tail", style="red")
+    result = inert(hostile)
+    assert_inert(result.plain)
+    assert result.plain == f"evil{PLACEHOLDER} tail" and result.style == "red"
+    assert literal(f"x{CLEAR}\ny").plain == f"x{PLACEHOLDER} y"
