@@ -6,6 +6,7 @@ import functools
 import ssl
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
@@ -19,6 +20,7 @@ from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.registry import RegistryAuth
 from carbontui.clock import Clock, system_clock
 from carbontui.config import ConfigError, Profile, Secret
+from carbontui.config.files import MAX_CONFIG_BYTES, read_regular_file
 from carbontui.logging_setup import request_log_hooks
 from carbontui.transport import RetryPolicy
 
@@ -40,7 +42,9 @@ def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
     context = httpx.create_ssl_context()
     if ca_bundle is not None:
         try:
-            context.load_verify_locations(cafile=ca_bundle)
+            # Read by us (a regular file, capped), not by OpenSSL from a path.
+            pem, _ = read_regular_file(Path(ca_bundle), MAX_CONFIG_BYTES)
+            context.load_verify_locations(cadata=pem.decode("ascii", "replace"))
         except (OSError, ssl.SSLError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise ConfigError(

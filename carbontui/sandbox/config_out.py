@@ -116,7 +116,7 @@ def write_config(
     state = app if isinstance(app, SandboxState) else app.state.sandbox
     out = Path(directory)
     check_target(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)  # carbontui refuses a shared config dir
     _atomic_write(out / KEY_FILE, private_pem(state.app_private_key))
     config = out / "config.toml"
     _atomic_write(config, render_config(base_url, state).encode())

@@ -290,3 +290,15 @@ async def test_registry_billion_pages_is_refused(sandbox: Sandbox) -> None:
         with pytest.raises(ApiError) as caught:
             await session.registry.list_all()
     assert "1,000,000,000 pages" in str(caught.value)
+
+
+# -- local files the session reads ------------------------------------------------------------
+
+
+def test_a_ca_bundle_that_is_a_device_is_a_config_error() -> None:
+    from carbontui.api.session import tls_context
+    from carbontui.config import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        tls_context("/dev/zero")
+    assert "/dev/zero" in str(caught.value)
