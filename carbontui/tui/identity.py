@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.markup import escape
+from rich.text import Text
 
 from carbontui.api.carbonext import CarbonextClient
-from carbontui.sanitize import neutralize
+from carbontui.tui.formatting import literal
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Identity:
 
     legal_name: str | None
     client_id: str | None
-    details: str
+    details: Text
 
     @property
     def headline(self) -> str:
@@ -24,32 +24,36 @@ class Identity:
         return " · ".join(part for part in (self.legal_name, self.client_id) if part)
 
 
-def _e(value: object) -> str:
-    """A server value as literal, inert text inside markup ('-' when empty)."""
-    return escape(neutralize(str(value))) if value not in (None, "") else "-"
+def _e(value: object, style: str = "") -> Text:
+    """A server value as literal, inert text ('-' when empty), never markup.
+
+    ``escape`` inside markup is not enough: a value ending in ``[/`` or ``[@click`` joins the
+    tag after it and the panel fails to render (MarkupError).
+    """
+    return literal(value if value not in (None, "") else "-", style=style)
+
+
+def _lines(*lines: list[str | Text]) -> Text:
+    return Text("\n").join(Text.assemble(*line) for line in lines)
 
 
 async def fetch_identity(client: CarbonextClient) -> Identity:
     """Userinfo when the profile has an endpoint for it; otherwise read the token's claims."""
     if client.userinfo_url:
         info = await client.userinfo()
-        details = "\n".join(
-            [
-                f"[b]{_e(info.customer_legal_name)}[/] · tax id {_e(info.customer_tax_id)}",
-                f"client id [b]{_e(info.client_id)}[/] · customer {_e(info.customer_id)}",
-                f"permissions: {_e(', '.join(info.permissions))}",
-            ]
+        details = _lines(
+            [_e(info.customer_legal_name, "bold"), " · tax id ", _e(info.customer_tax_id)],
+            ["client id ", _e(info.client_id, "bold"), " · customer ", _e(info.customer_id)],
+            ["permissions: ", _e(", ".join(info.permissions))],
         )
         return Identity(info.customer_legal_name, info.client_id, details)
     token = await client.token()
     claims = dict(token.claims or {})
     client_id = str(claims.get("azp") or claims.get("client_id") or "") or None
-    details = "\n".join(
-        [
-            f"client id [b]{_e(client_id)}[/] · from the token's claims (no userinfo endpoint)",
-            f"issuer {_e(claims.get('iss'))}",
-            f"roles: {_e(', '.join(token.roles))}",
-            f"scope: {_e(' '.join(token.scope))}",
-        ]
+    details = _lines(
+        ["client id ", _e(client_id, "bold"), " · from the token's claims (no userinfo endpoint)"],
+        ["issuer ", _e(claims.get("iss"))],
+        ["roles: ", _e(", ".join(token.roles))],
+        ["scope: ", _e(" ".join(token.scope))],
     )
     return Identity(None, client_id, details)

@@ -46,6 +46,25 @@ async def test_markup_in_server_text_is_shown_literally(
         assert app.is_running
 
 
+async def test_unclosed_markup_in_server_text_does_not_break_the_identity_panel(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    # Escaped markup is not enough: "[/" at the end of a value joined the panel's next tag.
+    body = {
+        "clientId": "cbx_b2b_sandbox_prod[",
+        "customerLegalName": "Evil [/",
+        "customerTaxId": "x [@click=app.quit",
+        "permissions": ["p[/"],
+    }
+    sandbox.state.faults.add([Fault("shape", route="GET /connect/userinfo", body=body)])
+    app = make_app(profile="sandbox-prod")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await wait_until(pilot, lambda: "Evil [/ · tax id x [@click=app.quit" in screen_text(app))
+        assert "permissions: p[/" in screen_text(app)
+        assert app.is_running
+
+
 async def test_history_with_markup_in_outcomes_opens(make_app: MakeApp) -> None:
     app = make_app()
     app.history.record("sandbox-hml", "create-key", ["cbx_b2b_evil[/b]"], f"error: {HOSTILE}")

@@ -9,13 +9,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.markup import escape
 from textual.widgets import Static
 
 from carbontui.auth.token import Token, TokenKey, TokenKind
 from carbontui.errors import CarbontuiError
-from carbontui.sanitize import neutralize
-from carbontui.tui.formatting import countdown, expiry_detail
+from carbontui.tui.formatting import countdown, expiry_detail, literal
 from carbontui.tui.identity import fetch_identity
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.context_header import ContextHeader
@@ -90,9 +88,9 @@ class IdentityView(PollingView):
         if carbonext is None:
             error = session.errors.get("carbonext")
             self._show_panel(
-                f"Carbonext unavailable: {escape(neutralize(str(error)))}"
+                Text.assemble("Carbonext unavailable: ", literal(error))
                 if error
-                else "this profile has no Carbonext section"
+                else Text("this profile has no Carbonext section")
             )
         self._sync_rows()
         problems = [
@@ -120,7 +118,7 @@ class IdentityView(PollingView):
         self._show_panel(identity.details)
         self.app.query_one(ContextHeader).identity = identity.headline
 
-    def _show_panel(self, content: str) -> None:
+    def _show_panel(self, content: Text) -> None:
         # ``Static.update`` re-lays out the screen (the panel's height is auto): not every poll.
         if content != self._panel_text:
             self._panel_text = content
