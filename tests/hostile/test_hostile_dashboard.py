@@ -16,11 +16,14 @@ import pytest
 from hostile_server import Dynamic, Echo, HostileServer, Json, Request, Stream
 from hostile_testlib import (
     CONTROL_CHARS,
+    INSTALLATIONS_PATH,
     KEYS_PATH,
     PROFILE,
     TOKEN_PATH,
     USERINFO,
     USERINFO_PATH,
+    installation,
+    installations_page,
     key_row,
     keys_page,
     make_jwt,
@@ -33,6 +36,7 @@ from carbontui.config import load_config
 from carbontui.history import ActionHistory
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.views.identity import IdentityView
+from carbontui.tui.views.installations import InstallationsView
 from carbontui.tui.views.keys import KeysView
 
 #: A regression must fail these tests, not eat the machine (see conftest.bounded_process).
@@ -64,9 +68,8 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit: fl
     while not condition():
         assert pilot.app.is_running, "the dashboard exited"
         if loop.time() > deadline:
-            raise AssertionError(
-                "condition not reached; the screen shows:\n" + screen_text(pilot.app)  # type: ignore[arg-type]
-            )
+            shown = screen_text(pilot.app)  # type: ignore[arg-type]
+            raise AssertionError(f"condition not reached; the screen shows:\n{shown}")
         await pilot.pause(0.05)
 
 
@@ -76,7 +79,8 @@ def check_screen(app: CarbonApp, *, tokens: tuple[str, ...] = ()) -> None:
     text = screen_text(app)
     svg = app.export_screenshot()
     problems = " | ".join(
-        view.status.problem for view in (*app.query(KeysView), *app.query(IdentityView))
+        view.status.problem
+        for view in (*app.query(KeysView), *app.query(IdentityView), *app.query(InstallationsView))
     )
     for name, shown in (("screen", text), ("screenshot", svg), ("status", problems)):
         bad = CONTROL_CHARS.search(shown)
@@ -147,6 +151,30 @@ async def test_a_billion_pages_of_keys_is_a_problem(
         assert "page" in keys.status.problem.lower()
         check_screen(app, tokens=(token,))
     assert len(hostile.requests_to(KEYS_PATH)) < 50
+
+
+async def test_a_billion_pages_of_installations_is_a_problem(
+    hostile: HostileServer, config_path: Path, tmp_path: Path
+) -> None:
+    def page(request: Request) -> Json:
+        number = int(request.query.get("page", ["0"])[0])
+        body = installations_page(
+            [installation(number)], page=max(number, 1), page_count=10**9, total=10**11
+        )
+        return Json(body)
+
+    serve = make_jwt({"realm_access": {"roles": ["customerApplication_read"]}})
+    hostile.route("POST", TOKEN_PATH, Json(token_answer(serve)))
+    hostile.route("GET", KEYS_PATH, Json(keys_page([key_row(1)])))
+    hostile.route("GET", INSTALLATIONS_PATH, Dynamic(page))
+    app = make_app(config_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        view = app.query_one(InstallationsView)
+        await wait_until(pilot, lambda: bool(view.status.problem))
+        assert "page" in view.status.problem.lower()
+        check_screen(app, tokens=(serve,))
+    assert len(hostile.requests_to(INSTALLATIONS_PATH)) < 50
 
 
 async def test_escapes_in_server_text_never_reach_the_screen(
