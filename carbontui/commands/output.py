@@ -2,11 +2,12 @@
 
 Every value printed for people passes through :func:`carbontui.sanitize.neutralize`: a key name
 or an error text from a server cannot move the cursor, retitle the window or write the
-clipboard. JSON output is exact (msgspec escapes control characters itself).
+clipboard. JSON output is exact: every control character is written as a \\u escape.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -16,12 +17,16 @@ import msgspec
 from carbontui.sanitize import neutralize
 
 _encoder = msgspec.json.Encoder()
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def print_json(value: Any, stream: TextIO | None = None) -> None:
     """One JSON document (msgspec Structs keep their wire names) and a newline."""
     out = stream or sys.stdout
-    out.write(msgspec.json.format(_encoder.encode(value), indent=2).decode() + "\n")
+    text = msgspec.json.format(_encoder.encode(value), indent=2).decode()
+    # msgspec escapes C0 controls only; DEL and C1 (a terminal reads \x9b as CSI) can occur
+    # only inside strings, where the \u form reads back as the same character.
+    out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def print_table(
