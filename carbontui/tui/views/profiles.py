@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -40,13 +41,14 @@ class ProfilesView(Vertical):
             search_text=lambda p: p.name,
             id="profiles-table",
         )
-        yield Static(
-            literal(
-                f"config: {self.services.config.path}\nenter: switch to the selected profile",
-                multiline=True,
-            ),
-            classes="muted panel",
-        )
+        yield Static(self._info(), classes="muted panel", id="profiles-info")
+
+    def _info(self) -> Text:
+        """The config path, the key hint, and each profile that could not be loaded (why)."""
+        config = self.services.config
+        lines = [f"config: {config.path}", "enter: switch to the selected profile"]
+        lines += [f"not loaded: {message}" for message in config.problems.values()]
+        return literal("\n".join(lines), multiline=True)
 
     def on_mount(self) -> None:
         self.refresh_rows()
@@ -55,6 +57,7 @@ class ProfilesView(Vertical):
         """Show the profiles of the current config (after a key was saved as a profile)."""
         table = self.query_one(VirtualTable)
         table.set_rows(list(self.services.config.profiles.values()))
+        self.query_one("#profiles-info", Static).update(self._info())
         if self.services.session:
             table.select_key(self.services.session.profile.name)
 
