@@ -189,19 +189,15 @@ def _decompress(raw: bytes, encoding: str, max_bytes: int, endpoint: str, *, str
     # A small compressed body can expand a thousandfold: decode with the same cap.
     if encoding not in ("gzip", "deflate", "x-gzip"):
         raise ApiError(f"unsupported content-encoding {neutralize(encoding)!r}", endpoint=endpoint)
-    wbits = zlib.MAX_WBITS | 32  # gzip or zlib header, detected
-    decoder = zlib.decompressobj(wbits)
-    try:
-        out = decoder.decompress(raw, max_bytes + 1)
-    except zlib.error:
-        if encoding == "deflate":  # raw deflate without a zlib header, as some servers send
-            decoder = zlib.decompressobj(-zlib.MAX_WBITS)
-            try:
-                out = decoder.decompress(raw, max_bytes + 1)
-            except zlib.error:
-                raise ApiError("compressed response is corrupt", endpoint=endpoint) from None
-        else:
-            raise ApiError("compressed response is corrupt", endpoint=endpoint) from None
+    # gzip or zlib header, detected; "deflate" is also sent raw (no header) by some servers.
+    for wbits in (zlib.MAX_WBITS | 32, -zlib.MAX_WBITS)[: 2 if encoding == "deflate" else 1]:
+        try:
+            out = zlib.decompressobj(wbits).decompress(raw, max_bytes + 1)
+            break
+        except zlib.error:
+            continue
+    else:
+        raise ApiError("compressed response is corrupt", endpoint=endpoint)
     if len(out) > max_bytes:
         if strict:
             raise ResponseTooLargeError(endpoint=endpoint, cap=max_bytes)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from carbontui.config.errors import ConfigError, ConfigNotFound
+from carbontui.errors import format_bytes
 
 # tomllib appends "(at line L, column C)" or "(at end of document)" to its messages.
 _TOML_POSITION = re.compile(
@@ -31,14 +32,6 @@ _FILE_KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
-
-
-def human_size(size: int) -> str:
-    """``1 MiB``, ``64 KiB`` or ``512 bytes``."""
-    for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
-        if size >= factor and size % factor == 0:
-            return f"{size // factor} {unit}"
-    return f"{size} bytes"
 
 
 def read_regular_file(path: Path, cap: int) -> tuple[bytes, os.stat_result]:
@@ -71,7 +64,7 @@ def read_regular_file(path: Path, cap: int) -> tuple[bytes, os.stat_result]:
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > cap:
-        raise ConfigError(f"{path} is larger than {human_size(cap)}; refusing to read it")
+        raise ConfigError(f"{path} is larger than {format_bytes(cap)}; refusing to read it")
     return data, st
 
 
