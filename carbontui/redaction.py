@@ -11,6 +11,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
 MASK = "[REDACTED]"
@@ -96,10 +97,10 @@ class _SecretIndex:
         return found
 
 
-def _trie_regex(words: object) -> str:
+def _trie_regex(words: Iterable[str]) -> str:
     """A regex matching exactly ``words``, as a trie, so a match costs the word's length."""
     trie: dict[str, dict] = {}
-    for word in words:  # type: ignore[attr-defined]
+    for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})

@@ -6,7 +6,6 @@ ApiError naming the endpoint and the field (see ``carbontui.decoding``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -59,11 +58,9 @@ class CreatedApplication(msgspec.Struct, frozen=True, gc=False, rename="camel"):
             "client_secret='********')"
         )
 
-    def __rich_repr__(self) -> Iterator[tuple[str, object]]:
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
         # msgspec's own __rich_repr__ (used by rich/Textual pretty printing) lists every field.
-        yield "id", self.id
-        yield "client_id", self.client_id
-        yield "client_secret", "********"
+        return [("id", self.id), ("client_id", self.client_id), ("client_secret", "********")]
 
 
 class ApplicationPage(msgspec.Struct, frozen=True, gc=False, rename="camel"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -35,10 +34,9 @@ class _TokenResponse(msgspec.Struct, frozen=True):
     def __repr__(self) -> str:
         return f"_TokenResponse(expires_in={self.expires_in!r}, scope={self.scope!r})"
 
-    def __rich_repr__(self) -> Iterator[tuple[str, object]]:
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
         # msgspec's own __rich_repr__ would list both tokens.
-        yield "expires_in", self.expires_in
-        yield "scope", self.scope
+        return [("expires_in", self.expires_in), ("scope", self.scope)]
 
 
 class CarbonextTokenSource:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import httpx
 import msgspec
@@ -42,10 +42,9 @@ class AccessTokenPayload(msgspec.Struct, frozen=True, rename="camel"):
     def __repr__(self) -> str:
         return f"AccessTokenPayload(id={self.id!r}, expires_at={self.expires_at!r})"
 
-    def __rich_repr__(self) -> Iterator[tuple[str, object]]:
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
         # msgspec's own __rich_repr__ would list the token.
-        yield "id", self.id
-        yield "expires_at", self.expires_at
+        return [("id", self.id), ("expires_at", self.expires_at)]
 
 
 def parse_timestamp(value: str, *, endpoint: str, field: str) -> float:

@@ -21,7 +21,10 @@ API_VERSIONS = frozenset({"2023-06-16"})
 MAX_JWT_LIFETIME = 600  # exp at most 10 minutes after iat
 MAX_IAT_SKEW = 30  # iat may be at most this far in the future
 MAX_LIMIT = 100
-_ALGORITHMS = {"RS256": rsa.RSAPublicKey, "ES256": ec.EllipticCurvePublicKey}
+_ALGORITHMS: dict[str, type[rsa.RSAPublicKey] | type[ec.EllipticCurvePublicKey]] = {
+    "RS256": rsa.RSAPublicKey,
+    "ES256": ec.EllipticCurvePublicKey,
+}
 
 
 def _check_version(request: Request) -> SandboxState:

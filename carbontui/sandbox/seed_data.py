@@ -144,9 +144,9 @@ def applications(
             )
         )
     n = count - len(out)
-    ids = uuid4_batch(rng, 3 * n)
-    names = [f"{p} ({q})" for p in _KEY_PURPOSES for q in _KEY_QUALIFIERS]
-    n_names, n_profiles = len(names), len(profiles)
+    fresh = uuid4_batch(rng, 3 * n)
+    labels = [f"{p} ({q})" for p in _KEY_PURPOSES for q in _KEY_QUALIFIERS]
+    n_names, n_profiles = len(labels), len(profiles)
     getrandbits = rng.getrandbits
     for i in range(n):
         v = getrandbits(64)
@@ -155,10 +155,10 @@ def applications(
         j = 3 * i
         out.append(
             Application(
-                ids[j],
-                "cbx_b2b_" + ids[j + 1],
-                ids[j + 2],
-                names[k],
+                fresh[j],
+                "cbx_b2b_" + fresh[j + 1],
+                fresh[j + 2],
+                labels[k],
                 profiles[p],
                 float(int(now - v % year)),
             )

@@ -15,12 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from carbontui import logging_setup
 from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, ConfigError, load_config
-from carbontui.errors import CarbontuiError
+from carbontui.errors import ApiError, CarbontuiError
 from carbontui.history import ActionHistory
 from carbontui.preferences import Preferences
 from carbontui.sanitize import neutralize
@@ -241,7 +242,8 @@ class CarbonApp(App[None]):
         try:
             header.identity = (await fetch_identity(session.carbonext)).headline
         except CarbontuiError as exc:
-            header.identity = f"identity unknown ({exc.message})"
+            reason = exc.message if isinstance(exc, ApiError) else str(exc)
+            header.identity = f"identity unknown ({reason})"
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -262,7 +264,7 @@ class CarbonApp(App[None]):
         if isinstance(view, PollingView):
             view.tick()
 
-    def _active_view(self) -> object | None:
+    def _active_view(self) -> Widget | None:
         tabs = self.query(TabbedContent)
         if not tabs or not tabs.first().active:
             return None
@@ -272,7 +274,7 @@ class CarbonApp(App[None]):
     def _focus_active(self) -> None:
         view = self._active_view()
         if view is not None:
-            tables = view.query(VirtualTable)  # type: ignore[attr-defined]
+            tables = view.query(VirtualTable)
             if tables:
                 self.call_after_refresh(tables.first().focus)
 
@@ -323,9 +325,11 @@ class CarbonApp(App[None]):
             return False
         if profile.is_prod:
             screen = ConfirmScreen(question, confirm_label="Confirm", type_to_confirm=profile.name)
-            return bool(await self.push_screen_wait(screen))
+            typed: bool | None = await self.push_screen_wait(screen)
+            return bool(typed)
         if always_ask:
-            return bool(await self.push_screen_wait(ConfirmScreen(question)))
+            answer: bool | None = await self.push_screen_wait(ConfirmScreen(question))
+            return bool(answer)
         return True
 
     def record_action(self, action: str, *, objects: Sequence[str], outcome: str) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Label, Static
 from carbontui.api.models import Installation, Organization
 from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
+from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.services import Services
 
@@ -109,12 +110,12 @@ class InstallationDetailScreen(ModalScreen[None]):
             await self._read_organization()
             return
         name = self.installation.organization.full_name or self.installation.id
-        if not await self.app.confirm_write(  # type: ignore[attr-defined]
+        if not await carbon_app(self).confirm_write(
             f"Mint an installation token for {name} to read it live?", "mint a token"
         ):
             return
         error = await self._read_organization()
-        self.app.record_action(  # type: ignore[attr-defined]
+        carbon_app(self).record_action(
             "mint-installation-token",
             objects=[self.installation.id],
             outcome=f"error: {error}" if error else "ok (to read the organization live)",

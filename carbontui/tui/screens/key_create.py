@@ -17,6 +17,7 @@ from carbontui.api.carbonext import preview_client_id, strip_prefix
 from carbontui.api.models import CreatedApplication, Permission
 from carbontui.errors import CarbontuiError, NetworkError
 from carbontui.sanitize import neutralize
+from carbontui.tui.app_access import carbon_app
 from carbontui.tui.services import Services
 
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,62}$")
@@ -179,7 +180,7 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         self.dismiss(created)
 
     def _record(self, objects: list[str], outcome: str) -> None:
-        self.app.record_action("create-key", objects=objects, outcome=outcome)  # type: ignore[attr-defined]
+        carbon_app(self).record_action("create-key", objects=objects, outcome=outcome)
 
     async def _after_ambiguous_failure(self, client_id: str, exc: NetworkError) -> tuple[Text, str]:
         """What to tell the user after a create with no answer, and the history outcome."""

@@ -17,6 +17,7 @@ from carbontui.api.models import CreatedApplication
 from carbontui.auth.token import mask
 from carbontui.config import ConfigError, CredentialsStore, ProfileExists
 from carbontui.sanitize import neutralize
+from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import field_lines
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.services import Services
@@ -137,8 +138,9 @@ class SecretOnceScreen(ModalScreen[None]):
                 f" in {neutralize(str(store.path))} (mode 0600)",
             )
         )
-        self.app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")  # type: ignore[attr-defined]
-        self.app.reload_config()  # type: ignore[attr-defined]
+        app = carbon_app(self)
+        app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")
+        app.reload_config()
 
     @on(Button.Pressed, "#secret-close")
     def action_close(self) -> None:

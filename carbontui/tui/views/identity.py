@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -15,6 +15,7 @@ from carbontui.auth.token import Token, TokenKey, TokenKind
 from carbontui.errors import CarbontuiError
 from carbontui.tui.formatting import countdown, expiry_detail, literal
 from carbontui.tui.identity import fetch_identity
+from carbontui.tui.services import Services
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.context_header import ContextHeader
 from carbontui.tui.widgets.status_line import StatusLine
@@ -33,7 +34,7 @@ class IdentityView(PollingView):
         Binding("v", "reveal", "Reveal"),
     ]
 
-    def __init__(self, services, *, id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
         super().__init__(services, id=id)
         self.revealed: set[TokenKey] = set()
         self._cache_version = -1
@@ -142,7 +143,7 @@ class IdentityView(PollingView):
     @on(VirtualTable.RowSelected, "#tokens-table")
     def _details(self, event: VirtualTable.RowSelected) -> None:
         """Enter on a token: its exact expiry (the table shows minutes until the last 10)."""
-        key, token = event.row  # type: ignore[misc]
+        key, token = cast(tuple[TokenKey, Token], event.row)
         self.notify(
             f"{_subject((key, token))}\n{expiry_detail(token.expires_at, self.services.clock())}",
             title=token.kind.label,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from carbontui.api.models import Installation
 from carbontui.errors import CarbontuiError
+from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import duration, token_status
 from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
@@ -55,7 +57,7 @@ class InstallationsView(TableView):
         )
         yield StatusLine()
 
-    def _token_cell(self, item: Installation):  # type: ignore[no-untyped-def]
+    def _token_cell(self, item: Installation) -> Text:
         registry = self.services.session.registry if self.services.session else None
         token = self.services.cache.peek(registry.auth.key(item.id)) if registry else None
         return token_status(token, self.services.clock())
@@ -91,8 +93,8 @@ class InstallationsView(TableView):
     @work(group="token-actions")
     async def mint(self, item: Installation) -> None:
         """Ask for confirmation where needed, then mint."""
-        app = self.app
-        if not await app.confirm_write(  # type: ignore[attr-defined]
+        app = carbon_app(self)
+        if not await app.confirm_write(
             f"Mint an installation token for {item.organization.full_name}?", "mint a token"
         ):
             return
@@ -102,9 +104,9 @@ class InstallationsView(TableView):
             token = await registry.installation_token(item.id, force=True)
         except CarbontuiError as exc:
             app.notify(str(exc), title="Mint failed", severity="error")
-            app.record_action("mint-installation-token", objects=[item.id], outcome=f"error: {exc}")  # type: ignore[attr-defined]
+            app.record_action("mint-installation-token", objects=[item.id], outcome=f"error: {exc}")
             return
-        app.record_action("mint-installation-token", objects=[item.id], outcome="ok")  # type: ignore[attr-defined]
+        app.record_action("mint-installation-token", objects=[item.id], outcome="ok")
         self.table.refresh()
         left = duration((token.expires_at or 0) - self.services.clock())
         app.notify(f"token for {item.organization.full_name} minted; expires in {left}")
@@ -118,7 +120,7 @@ class InstallationsView(TableView):
     @work(group="token-actions")
     async def revoke(self, item: Installation) -> None:
         """Confirm, then revoke once (never retried)."""
-        app = self.app
+        app = carbon_app(self)
         registry = self.services.session.registry if self.services.session else None
         assert registry is not None
         if self.services.cache.peek(registry.auth.key(item.id)) is None:
@@ -126,7 +128,7 @@ class InstallationsView(TableView):
                 "this installation has no token to revoke; mint one with t", severity="warning"
             )
             return
-        if not await app.confirm_write(  # type: ignore[attr-defined]
+        if not await app.confirm_write(
             f"Revoke the token of {item.organization.full_name}?", "revoke a token", always_ask=True
         ):
             return
@@ -136,13 +138,13 @@ class InstallationsView(TableView):
             app.notify(str(exc), title="Revoke failed", severity="error")
             app.record_action(
                 "revoke-installation-token", objects=[item.id], outcome=f"error: {exc}"
-            )  # type: ignore[attr-defined]
+            )
             return
         app.record_action(
             "revoke-installation-token",
             objects=[item.id],
             outcome="ok" if revoked else "unconfirmed",
-        )  # type: ignore[attr-defined]
+        )
         self.table.refresh()
         app.notify("token revoked" if revoked else "the server did not confirm the revoke")
 

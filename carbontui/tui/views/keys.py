@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from carbontui.api.models import ApplicationSummary
+from carbontui.tui.app_access import carbon_app
 from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
@@ -56,4 +57,4 @@ class KeysView(TableView):
 
     def action_create(self) -> None:
         """Open the create form (blocked on read-only profiles)."""
-        self.app.action_create_key()  # type: ignore[attr-defined]
+        carbon_app(self).action_create_key()

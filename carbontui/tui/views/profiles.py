@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from carbontui.config import Profile
+from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import literal
 from carbontui.tui.services import Services
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
@@ -64,4 +65,4 @@ class ProfilesView(Vertical):
     @on(VirtualTable.RowSelected, "#profiles-table")
     def _switch(self, event: VirtualTable.RowSelected) -> None:
         assert isinstance(event.row, Profile)
-        self.app.switch_profile(event.row.name)  # type: ignore[attr-defined]
+        carbon_app(self).switch_profile(event.row.name)

@@ -26,14 +26,14 @@ class TableView(PollingView):
 
     def __init__(self, services: Services, *, id: str | None = None) -> None:
         super().__init__(services, id=id)
-        self._table: VirtualTable | None = None  # type: ignore[type-arg]
+        self._table: VirtualTable | None = None
 
     def filter_box(self) -> Input:
         """The filter input (hidden until ``/``)."""
         return Input(placeholder="filter…", classes="filter")
 
     @property
-    def table(self) -> VirtualTable:  # type: ignore[type-arg]
+    def table(self) -> VirtualTable:
         """The main table (looked up once, not on every tick)."""
         if self._table is None:
             self._table = self.query_one(VirtualTable)
