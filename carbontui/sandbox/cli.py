@@ -42,7 +42,7 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
+    """Serve until Ctrl-C, SIGINT or SIGTERM; returns the exit code."""
     from carbontui.sandbox.config_out import check_target, write_config
     from carbontui.sandbox.server import SandboxServer
 
@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"carbontui sandbox: {exc}", file=sys.stderr)
         return 2
     server = SandboxServer(options, host=args.host, port=args.port)
+    # Stop on Ctrl-C / SIGINT even when started with SIGINT ignored (a non-interactive shell
+    # starts `carbontui sandbox &` that way), and on SIGTERM.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         server.start()
     except OSError as exc:
@@ -69,14 +73,16 @@ def run(args: argparse.Namespace) -> int:
             f"carbontui sandbox: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr
         )
         return 1
-    print(f"sandbox listening on {server.url}", flush=True)
+    except KeyboardInterrupt:
+        server.stop()
+        return 0
     try:
+        print(f"sandbox listening on {server.url}", flush=True)
         if args.config_out:
             # A wildcard bind address is no address to connect to; loopback always works.
             url = server.url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
             path = write_config(args.config_out, url, server.app)
             print(f"wrote {path} (try: carbontui --config {path})", flush=True)
-        signal.signal(signal.SIGTERM, _raise_interrupt)
         server.wait()
     except KeyboardInterrupt:
         pass

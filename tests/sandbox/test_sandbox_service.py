@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from email.utils import parsedate_to_datetime
@@ -157,7 +159,27 @@ def test_cli_refuses_a_config_out_it_did_not_write(tmp_path: Path) -> None:
     assert (tmp_path / "config.toml").read_text() == "# mine\n"
 
 
-def test_cli_prints_url_writes_config_and_exits_cleanly(tmp_path: Path) -> None:
+#: Generous: under load (a second suite on the same cores) starting Python takes seconds.
+PROCESS_DEADLINE = 60.0
+
+
+def _read_line(lines: queue.Queue[str], what: str) -> str:
+    try:
+        return lines.get(timeout=PROCESS_DEADLINE).strip()
+    except queue.Empty:
+        raise AssertionError(f"no {what} line within {PROCESS_DEADLINE:.0f} s") from None
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["foreground", "background"])
+def test_cli_prints_url_writes_config_and_exits_cleanly(
+    tmp_path: Path, sigint_ignored: bool
+) -> None:
+    """SIGINT stops it, also when it inherited SIGINT ignored (``carbontui sandbox &`` in a
+    non-interactive shell): the sandbox restores the default handler."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -174,22 +196,29 @@ def test_cli_prints_url_writes_config_and_exits_cleanly(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
     )
+    assert proc.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()])
+    reader.start()
     try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline().strip()
+        first = _read_line(lines, "listening")
         assert first.startswith("sandbox listening on http://127.0.0.1:")
         url = first.removeprefix("sandbox listening on ")
-        proc.stdout.readline()  # "wrote ..." comes after the config exists
+        _read_line(lines, "wrote")  # "wrote ..." comes after the config exists
         cfg = tomllib.loads((tmp_path / "config.toml").read_text())
         assert cfg["profiles"]["sandbox-prod"]["carbonext"]["api_url"] == url
-        assert httpx.get(f"{url}/_sandbox/stats").status_code == 200
+        assert httpx.get(f"{url}/_sandbox/stats", timeout=PROCESS_DEADLINE).status_code == 200
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=PROCESS_DEADLINE) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        reader.join(PROCESS_DEADLINE)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def test_cli_rejects_bad_options() -> None:
