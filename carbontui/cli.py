@@ -93,19 +93,17 @@ def run_command(args: argparse.Namespace) -> int:
     from carbontui.config import ConfigError
     from carbontui.errors import ApiError, CarbontuiError
 
+    as_json = bool(getattr(args, "json", False))
     try:
         if getattr(args, "log_file", None):
             logging_setup.configure(Path(args.log_file), pinned=True)
         return asyncio.run(args.handler(CommandContext(args)))
     except (ConfigError, UsageError) as exc:
-        _error(str(exc))
-        return EXIT_USAGE
+        return _error(str(exc), EXIT_USAGE, as_json=as_json)
     except ApiError as exc:
-        _error(str(exc))
-        return EXIT_API
-    except CarbontuiError as exc:  # read-only refusals, unusable keys
-        _error(str(exc))
-        return EXIT_USAGE
+        return _error(str(exc), EXIT_API, as_json=as_json)
+    except CarbontuiError as exc:  # read-only refusals, unusable keys, unconfirmed writes
+        return _error(str(exc), EXIT_USAGE, as_json=as_json)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -114,22 +112,31 @@ def run_command(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:  # a file we had to read or write: name it, no traceback
-        _error(str(exc))
-        return EXIT_USAGE
+        return _error(str(exc), EXIT_USAGE, as_json=as_json)
     except Exception as exc:  # a bug: one line here, the traceback only in the log file
-        return report_unexpected(exc)
+        return report_unexpected(exc, as_json=as_json)
     finally:
         logging_setup.shutdown()
 
 
-def _error(message: str) -> None:
-    """One inert line on stderr: escape sequences and control characters neutralised."""
+def _error(message: str, code: int = EXIT_API, *, as_json: bool = False) -> int:
+    """Report a failure on stderr and return its exit code.
+
+    One inert line (escape sequences and control characters neutralised), or with ``--json``
+    one JSON document ``{"error": ..., "exit": N}`` (controls written as \\u escapes).
+    """
+    if as_json:
+        from carbontui.commands.output import print_json
+
+        print_json({"error": message, "exit": code}, stream=sys.stderr)
+        return code
     from carbontui.sanitize import neutralize
 
     sys.stderr.write(f"carbontui: error: {neutralize(message)}\n")
+    return code
 
 
-def report_unexpected(exc: BaseException) -> int:
+def report_unexpected(exc: BaseException, *, as_json: bool = False) -> int:
     """Report an unexpected exception as one line (no traceback, no locals); returns 1.
 
     When a log file is open, the traceback goes there (the log's filter redacts it; logging
@@ -150,5 +157,4 @@ def report_unexpected(exc: BaseException) -> int:
         hint = "run with --log-file PATH for details"
     message = redact(str(exc))
     what = f"unexpected {type(exc).__name__}" + (f": {message}" if message else "")
-    _error(f"{what} ({hint})")
-    return EXIT_API
+    return _error(f"{what} ({hint})", EXIT_API, as_json=as_json)

@@ -6,7 +6,7 @@ import httpx
 
 from carbontui.api.models import Installation, InstallationPage, Organization
 from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages, plan_pages
-from carbontui.auth.registry import RegistryAuth
+from carbontui.auth.registry import RegistryAuth, RevokeStatus
 from carbontui.auth.token import Token
 from carbontui.decoding import decode
 from carbontui.transport import RetryPolicy, send
@@ -46,6 +46,16 @@ class RegistryClient:
     async def revoke(self, installation_id: str, *, token: str | None = None) -> bool:
         """Invalidate an installation's cached token (or ``token``) on the server. Never retried."""
         return await self.auth.revoke(installation_id, token=token)
+
+    async def revoke_status(
+        self, installation_id: str, *, token: str | None = None
+    ) -> RevokeStatus:
+        """As :meth:`revoke`, telling revoked, already invalid, unconfirmed and no token apart."""
+        return await self.auth.revoke_status(installation_id, token=token)
+
+    def cached_installation_token(self, installation_id: str) -> Token | None:
+        """The installation token this process holds (no network), possibly expired."""
+        return self.auth.cached_installation_token(installation_id)
 
     async def list_page(self, page: int = 0, limit: int = 100) -> InstallationPage:
         """One page of installations, as the server numbers request pages."""

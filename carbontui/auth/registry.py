@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import httpx
@@ -153,17 +154,34 @@ class RegistryAuth:
             organization_id=payload.organization_id,
         )
 
+    def cached_installation_token(self, installation_id: str) -> Token | None:
+        """The installation token held in the cache (no network), possibly expired."""
+        return self._cache.peek(self.key(installation_id))
+
     async def revoke(self, installation_id: str, *, token: str | None = None) -> bool:
+        """Revoke (see :meth:`revoke_status`); True when the token can no longer be used.
+
+        That is revoked now or already invalid; False when there was no token or the server
+        did not confirm.
+        """
+        status = await self.revoke_status(installation_id, token=token)
+        return status in (RevokeStatus.REVOKED, RevokeStatus.ALREADY_INVALID)
+
+    async def revoke_status(
+        self, installation_id: str, *, token: str | None = None
+    ) -> RevokeStatus:
         """``DELETE /app/installations/token`` with the installation's token, then forget it.
 
         ``token`` revokes that token value instead of the cached one (e.g. one minted by
-        another process). Never retried automatically. With no token there is nothing to revoke.
+        another process). Never retried automatically. With no token there is nothing to
+        revoke and nothing is sent (``NO_TOKEN``). A 401 means the token was already invalid
+        (expired or revoked): ``ALREADY_INVALID``, not ``REVOKED``.
         """
         key = self.key(installation_id)
         cached = self._cache.peek(key)
         value = token or (cached.value if cached is not None else None)
         if value is None:
-            return False
+            return RevokeStatus.NO_TOKEN
         endpoint = "DELETE /app/installations/token"
         try:
             response = await send(
@@ -179,10 +197,22 @@ class RegistryAuth:
         except ApiError as exc:
             if exc.status != 401:
                 raise
-            # Already invalid on the server: the outcome the user wanted.
-            revoked = True
+            status = RevokeStatus.ALREADY_INVALID
         else:
-            revoked = response.content.strip() in (b"true", b"")
+            confirmed = response.content.strip() in (b"true", b"")
+            status = RevokeStatus.REVOKED if confirmed else RevokeStatus.UNCONFIRMED
         if cached is not None and cached.value == value:
             self._cache.invalidate(key)
-        return revoked
+        return status
+
+
+class RevokeStatus(StrEnum):
+    """How ``DELETE /app/installations/token`` ended."""
+
+    REVOKED = "revoked"
+    #: 401: the token was already expired or revoked, so nothing was revoked now.
+    ALREADY_INVALID = "already invalid"
+    #: A 2xx whose body is not the documented ``true``.
+    UNCONFIRMED = "unconfirmed"
+    #: No token given and none cached: nothing was sent.
+    NO_TOKEN = "no token"

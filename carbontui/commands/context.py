@@ -18,9 +18,9 @@ from carbontui.config import (
     resolve_config_path,
     resolve_profile_name,
 )
-from carbontui.errors import ReadOnlyError
 from carbontui.history import ActionHistory
 from carbontui.sanitize import neutralize
+from carbontui.usecases.gate import ActionLog, Confirm, WriteGate
 
 
 class UsageError(Exception):
@@ -57,41 +57,85 @@ class CommandContext:
         """Whether create/revoke are blocked (profile setting or --read-only)."""
         return bool(getattr(self.args, "read_only", False)) or self.profile.read_only
 
-    def record(self, action: str, objects: Sequence[str], outcome: str) -> None:
-        """Append to the local action history (ids and outcomes only); never fails the command."""
-        try:
-            ActionHistory().record(self.profile.name, action, objects, outcome)
-        except OSError as exc:
+    def action_log(self) -> ActionLog:
+        """The selected profile's action history; a failure to write is a warning line."""
+
+        def failed(exc: OSError) -> None:
             sys.stderr.write(
                 f"carbontui: warning: could not write the action history: {neutralize(str(exc))}\n"
             )
+
+        return ActionLog(ActionHistory(), self.profile.name, on_error=failed)
+
+    def record(self, action: str, objects: Sequence[str], outcome: str) -> None:
+        """Append to the local action history (ids and outcomes only); never fails the command."""
+        self.action_log().record(action, objects, outcome)
 
     def session(self) -> ProfileSession:
         """A fresh session for the selected profile (its ``log_file`` applies from here)."""
         logging_setup.apply_profile(self.profile)
         return ProfileSession(self.profile, cache=TokenCache())
 
+    def gate(self) -> WriteGate:
+        """The write gate of the selected profile (``--read-only`` included)."""
+        return WriteGate.for_profile(self.profile, read_only=self.read_only)
+
     def require_writable(self, action: str) -> None:
-        """Refuse ``action`` on a read-only profile; on prod, demand the typed profile name."""
-        profile = self.profile
-        if self.read_only:
-            raise ReadOnlyError(f"{action} refused: profile '{profile.name}' is read-only")
-        if not profile.is_prod:
-            return
-        confirm = getattr(self.args, "confirm", None)
-        if confirm is None and sys.stdin.isatty():
-            sys.stderr.write(
-                f"Profile '{neutralize(profile.name)}' is production. Type its name to {action}: "
-            )
+        """Refuse ``action`` on a read-only profile (``ReadOnlyError``, exit 2)."""
+        self.gate().check_writable(action)
+
+    def confirmer(self, action: str) -> Confirm:
+        """The gate's ``confirm`` for the CLI: ``--yes``, ``--confirm PROFILE``, or a prompt.
+
+        On a terminal the person types the profile name (or answers y for a plain question);
+        with stdin not a terminal and neither flag given, the write is refused (exit 2).
+        """
+
+        async def confirm(question: str, type_to_confirm: str | None) -> bool:
+            if getattr(self.args, "yes", False):
+                return True
+            given = getattr(self.args, "confirm", None)
+            if given is not None and type_to_confirm is not None:
+                if given == type_to_confirm:
+                    return True
+                raise UsageError(self._needs_confirmation(action, type_to_confirm))
+            if not sys.stdin.isatty():
+                raise UsageError(self._needs_confirmation(action, type_to_confirm))
+            if type_to_confirm is not None:
+                prompt = (
+                    f"{question} Profile '{type_to_confirm}' is production. "
+                    f"Type its name to {action}: "
+                )
+            else:
+                prompt = f"{question} [y/N] "
+            sys.stderr.write(neutralize(prompt))
             sys.stderr.flush()
-            confirm = sys.stdin.readline().strip()
-        if confirm != profile.name:
-            raise UsageError(
-                f"{action} on production profile '{profile.name}' needs confirmation: "
-                f"pass --confirm {profile.name}"
-            )
+            answer = sys.stdin.readline().strip()
+            if type_to_confirm is not None:
+                return answer == type_to_confirm
+            return answer.lower() in ("y", "yes")
+
+        return confirm
+
+    def _needs_confirmation(self, action: str, type_to_confirm: str | None) -> str:
+        name = self.profile.name
+        flags = f"--yes or --confirm {type_to_confirm}" if type_to_confirm else "--yes"
+        return f"{action} on production profile '{name}' needs confirmation: pass {flags}"
 
 
 def require_service(session: ProfileSession, service: str) -> None:
     """Fail clearly when the profile has no usable ``service`` (missing section, bad secret)."""
     session.require(service)
+
+
+def add_confirmation_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--yes`` and ``--confirm PROFILE``: how a write on a prod profile is confirmed."""
+    parser.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help=f"confirm the {verb} on a prod profile without asking",
+    )
+    parser.add_argument(
+        "--confirm", metavar="PROFILE", help=f"confirm the {verb} on prod profile PROFILE"
+    )

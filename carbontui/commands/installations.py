@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from carbontui.commands.context import CommandContext, UsageError, require_service
+from carbontui.commands.context import (
+    CommandContext,
+    UsageError,
+    add_confirmation_options,
+    require_service,
+)
 from carbontui.commands.output import print_fields, print_json, print_table, warn
-from carbontui.errors import ApiError
 from carbontui.redaction import register_secret
 from carbontui.sanitize import neutralize
+from carbontui.usecases import installation_tokens
+from carbontui.usecases.installation_tokens import RevokeOutcome
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -26,12 +32,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     show.set_defaults(handler=run_show)
     token = inst_sub.add_parser("token", parents=[common], help="mint an installation token")
     token.add_argument("id")
+    add_confirmation_options(token, "mint")
     token.set_defaults(handler=run_token)
     revoke = inst_sub.add_parser(
         "revoke",
         parents=[common],
-        help="revoke (invalidate) an installation token: the one piped in with --token-stdin, "
-        "else a freshly minted one",
+        help="revoke (invalidate) the installation token piped in with --token-stdin; "
+        "it never mints one to revoke",
     )
     revoke.add_argument("id")
     revoke.add_argument(
@@ -39,7 +46,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         action="store_true",
         help="revoke the token read from standard input (e.g. saved from `installations token`)",
     )
-    revoke.add_argument("--confirm", metavar="PROFILE", help="confirm a revoke on a prod profile")
+    add_confirmation_options(revoke, "revoke")
     revoke.set_defaults(handler=run_revoke)
 
 
@@ -99,11 +106,21 @@ async def run_show(ctx: CommandContext) -> int:
 
 
 async def run_token(ctx: CommandContext) -> int:
-    """Mint a fresh installation token and print it with its expiry."""
+    """Mint a fresh installation token (through the write gate) and print it with its expiry."""
+    action = "mint an installation token"
+    ctx.require_writable(action)
     async with ctx.session() as session:
         require_service(session, "registry")
-        assert session.registry is not None
-        token = await session.registry.installation_token(ctx.args.id, force=True)
+        registry = session.registry
+        assert registry is not None
+        minted = await installation_tokens.mint(
+            registry,
+            ctx.args.id,
+            gate=ctx.gate(),
+            confirm=ctx.confirmer(action),
+            log=ctx.action_log(),
+        )
+    token = minted.token
     if ctx.args.json:
         print_json(
             {
@@ -119,14 +136,22 @@ async def run_token(ctx: CommandContext) -> int:
     return 0
 
 
-async def run_revoke(ctx: CommandContext) -> int:
-    """Revoke the token given on stdin, or else mint one and revoke that.
+REVOKE_LINES = {
+    RevokeOutcome.REVOKED: "token revoked",
+    RevokeOutcome.ALREADY_INVALID: "the token was already invalid (expired or revoked): "
+    "nothing was revoked now",
+    RevokeOutcome.UNCONFIRMED: "the server did not confirm the revoke",
+}
 
-    The platform revokes only the token presented, so without ``--token-stdin`` (a headless
-    process holds no earlier token) this proves the revoke path end to end and leaves tokens
-    minted elsewhere untouched.
+
+async def run_revoke(ctx: CommandContext) -> int:
+    """Revoke the token given on stdin; without one, refuse and say what revoke can do.
+
+    The platform revokes only the token presented. A headless process holds no earlier token,
+    so without ``--token-stdin`` there is nothing to revoke: it never mints one to revoke.
     """
-    ctx.require_writable("revoke an installation token")
+    action = "revoke an installation token"
+    ctx.require_writable(action)
     given: str | None = None
     if ctx.args.token_stdin:
         given = sys.stdin.readline().strip()
@@ -137,16 +162,22 @@ async def run_revoke(ctx: CommandContext) -> int:
         require_service(session, "registry")
         registry = session.registry
         assert registry is not None
-        try:
-            if given is None:
-                await registry.installation_token(ctx.args.id)
-            revoked = await registry.revoke(ctx.args.id, token=given)
-        except ApiError as exc:
-            ctx.record("revoke-installation-token", [ctx.args.id], f"error: {exc}")
-            raise
-    ctx.record("revoke-installation-token", [ctx.args.id], "ok" if revoked else "not confirmed")
+        result = await installation_tokens.revoke(
+            registry,
+            ctx.args.id,
+            gate=ctx.gate(),
+            confirm=ctx.confirmer(action),
+            log=ctx.action_log(),
+            token=given,
+        )
     if ctx.args.json:
-        print_json({"revoked": revoked, "installationId": ctx.args.id})
+        print_json(
+            {
+                "revoked": result.outcome is RevokeOutcome.REVOKED,
+                "outcome": result.outcome.value,
+                "installationId": result.installation_id,
+            }
+        )
     else:
-        warn("token revoked" if revoked else "the server did not confirm the revoke")
-    return 0 if revoked else 1
+        warn(REVOKE_LINES[result.outcome])
+    return 1 if result.outcome is RevokeOutcome.UNCONFIRMED else 0

@@ -6,13 +6,23 @@ import argparse
 import json
 import os
 
-from carbontui.api.carbonext import CarbonextClient, preview_client_id
-from carbontui.commands.context import CommandContext, UsageError, require_service
+from carbontui.api.carbonext import preview_client_id
+from carbontui.commands.context import (
+    CommandContext,
+    UsageError,
+    add_confirmation_options,
+    require_service,
+)
 from carbontui.commands.output import print_fields, print_json, print_table, warn
 from carbontui.config import ConfigError, CredentialsStore
 from carbontui.config.credentials import parse_credentials
 from carbontui.config.schema import profile_name_problem
-from carbontui.errors import ApiError, NetworkError
+from carbontui.usecases.create_key import Reconciled, Unanswered, create_key, validate
+from carbontui.usecases.keys import find_key
+
+#: The CLI creates keys without permissions too: the API allows it (the dashboard's form asks
+#: for at least one).
+REQUIRE_PERMISSION = False
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -25,7 +35,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     )
     listing.set_defaults(handler=run_list)
     show = keys_sub.add_parser("show", parents=[common], help="one key with its permissions")
-    show.add_argument("id")
+    show.add_argument("id", help="the key's id, or its client id")
     show.set_defaults(handler=run_show)
     create = keys_sub.add_parser(
         "create", parents=[common], help="create a key (secret shown once)"
@@ -40,7 +50,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         metavar="NAME",
         help="save the new key to credentials.toml as profile NAME",
     )
-    create.add_argument("--confirm", metavar="PROFILE", help="confirm a create on a prod profile")
+    add_confirmation_options(create, "create")
     create.set_defaults(handler=run_create)
 
 
@@ -71,7 +81,7 @@ async def run_show(ctx: CommandContext) -> int:
     async with ctx.session() as session:
         require_service(session, "carbonext")
         assert session.carbonext is not None
-        app = await session.carbonext.get(ctx.args.id)
+        app = await find_key(session.carbonext, ctx.args.id)
     if ctx.args.json:
         print_json(app)
         return 0
@@ -88,28 +98,37 @@ async def run_show(ctx: CommandContext) -> int:
 
 
 async def run_create(ctx: CommandContext) -> int:
-    """Create a key once; on an ambiguous failure, look for it instead of retrying."""
+    """Validate locally, create once; on an ambiguous failure, look for it instead of retrying."""
     args = ctx.args
-    ctx.require_writable("create an API key")
+    action = "create an API key"
+    ctx.require_writable(action)
+    problems = validate(
+        args.client_id, args.display_name, args.permission, require_permission=REQUIRE_PERMISSION
+    )
+    if problems:
+        raise UsageError("keys create: nothing was sent: " + "; ".join(problems))
     profile = ctx.profile
     store = CredentialsStore.for_config(ctx.config.path) if args.save_profile else None
     if store is not None:
         _check_save_target(store, args.save_profile, profile.name)
+    client_id = preview_client_id(args.client_id)
+    await ctx.gate().require(action, f"Create the API key {client_id}?", ctx.confirmer(action))
     async with ctx.session() as session:
         require_service(session, "carbonext")
         client = session.carbonext
         assert client is not None
-        client_id = preview_client_id(args.client_id)
-        try:
-            created = await client.create(args.client_id, args.display_name, args.permission)
-        except NetworkError as exc:
-            outcome = await _explain_ambiguous_create(client, client_id, exc)
-            ctx.record("create-key", [client_id], outcome)
-            return 1
-        except ApiError as exc:
-            ctx.record("create-key", [client_id], f"error: {exc}")
-            raise
-    ctx.record("create-key", [created.id, created.client_id], "ok")
+        result = await create_key(
+            client,
+            args.client_id,
+            args.display_name,
+            args.permission,
+            log=ctx.action_log(),
+            require_permission=REQUIRE_PERMISSION,
+        )
+    if isinstance(result, Unanswered):
+        _explain_unanswered(result)
+        return 1
+    created = result.key
     if args.json:
         print_json(created)
     else:
@@ -169,22 +188,21 @@ def _toml_string(value: str) -> str:
     return json.dumps(value)
 
 
-async def _explain_ambiguous_create(
-    client: CarbonextClient, client_id: str, exc: NetworkError
-) -> str:
-    """Tell the user whether an unanswered create happened; returns the history outcome."""
-    warn(f"create failed without an answer ({exc}); checking whether the key was created...")
-    try:
-        keys = await client.list_all()
-    except ApiError as lookup:
-        warn(f"could not check ({lookup}); run `carbontui keys list` before trying again.")
-        return "unknown: no answer, and the check failed"
-    match = next((k for k in keys if k.client_id == client_id), None)
-    if match is None:
-        warn(f"no key {client_id} exists: the create did not happen, it is safe to run it again.")
-        return "not created: no answer"
+def _explain_unanswered(result: Unanswered) -> None:
+    """Tell the user whether an unanswered create happened (the key list was read)."""
+    client_id = result.client_id
     warn(
-        f"key {client_id} WAS created (id {match.id}) but its secret was lost in transit. "
-        "Create a new key with another client id."
+        f"create failed without an answer ({result.error}); checking whether the key was created..."
     )
-    return f"created as {match.id}, secret lost: no answer"
+    if result.result is Reconciled.UNKNOWN:
+        warn(
+            f"could not check ({result.check_error}); "
+            "run `carbontui keys list` before trying again."
+        )
+    elif result.result is Reconciled.NOT_CREATED:
+        warn(f"no key {client_id} exists: the create did not happen, it is safe to run it again.")
+    else:
+        warn(
+            f"key {client_id} WAS created (id {result.key_id}) but its secret was lost in "
+            "transit. Create a new key with another client id."
+        )

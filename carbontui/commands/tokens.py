@@ -9,6 +9,7 @@ from carbontui.auth.token import Token
 from carbontui.commands.context import CommandContext, UsageError, require_service
 from carbontui.commands.output import print_fields, print_json, warn
 from carbontui.sanitize import neutralize
+from carbontui.usecases.identity import UserinfoIdentity, identify
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -69,37 +70,37 @@ async def run_whoami(ctx: CommandContext) -> int:
         require_service(session, "carbonext")
         client = session.carbonext
         assert client is not None
-        if client.userinfo_url:
-            info = await client.userinfo()
-            if ctx.args.json:
-                print_json(info)
-                return 0
-            print_fields(
-                [
-                    ("profile", session.profile.name),
-                    ("client id", info.client_id),
-                    ("customer", info.customer_id),
-                    ("legal name", info.customer_legal_name),
-                    ("tax id", info.customer_tax_id),
-                    ("application", info.customer_application_id),
-                    ("permissions", list(info.permissions)),
-                ]
-            )
-            return 0
-        token = await client.token()
-        claims = dict(token.claims or {})
+        found = await identify(client)
+    if isinstance(found, UserinfoIdentity):
+        info = found.info
         if ctx.args.json:
-            print_json({"claims": claims, "scope": list(token.scope), "roles": list(token.roles)})
+            print_json(info)
             return 0
         print_fields(
             [
                 ("profile", session.profile.name),
-                ("client id", claims.get("azp") or claims.get("client_id")),
-                ("subject", claims.get("sub")),
-                ("issuer", claims.get("iss")),
-                ("scope", list(token.scope)),
-                ("roles", list(token.roles)),
+                ("client id", info.client_id),
+                ("customer", info.customer_id),
+                ("legal name", info.customer_legal_name),
+                ("tax id", info.customer_tax_id),
+                ("application", info.customer_application_id),
+                ("permissions", list(info.permissions)),
             ]
         )
-        warn("this profile has no userinfo_url: shown from the access token's claims")
+        return 0
+    token, claims = found.token, dict(found.claims)
+    if ctx.args.json:
+        print_json({"claims": claims, "scope": list(token.scope), "roles": list(token.roles)})
+        return 0
+    print_fields(
+        [
+            ("profile", session.profile.name),
+            ("client id", found.client_id),
+            ("subject", claims.get("sub")),
+            ("issuer", claims.get("iss")),
+            ("scope", list(token.scope)),
+            ("roles", list(token.roles)),
+        ]
+    )
+    warn("this profile has no userinfo_url: shown from the access token's claims")
     return 0

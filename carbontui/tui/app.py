@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from carbontui import logging_setup
 from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, ConfigError, load_config
-from carbontui.errors import ApiError, CarbontuiError
+from carbontui.errors import ApiError, CarbontuiError, ReadOnlyError
 from carbontui.history import ActionHistory
 from carbontui.preferences import Preferences
 from carbontui.sanitize import neutralize
@@ -37,6 +37,7 @@ from carbontui.tui.views.polling import PollingView
 from carbontui.tui.views.profiles import ProfilesView
 from carbontui.tui.widgets.context_header import ContextHeader
 from carbontui.tui.widgets.virtual_table import VirtualTable
+from carbontui.usecases.gate import ActionLog, WriteGate
 
 #: (pane id, tab label, view class) in number-key order.
 TABS = (
@@ -315,30 +316,52 @@ class CarbonApp(App[None]):
     # -- writes -------------------------------------------------------------------------------
 
     async def confirm_write(self, question: str, action: str, *, always_ask: bool = False) -> bool:
-        """Gate for create/mint/revoke: refuse when read-only; typed confirmation on prod.
+        """The write gate (``usecases.gate``) with this app's ConfirmScreen as its question.
 
-        Must be awaited from a worker (it waits for a modal answer).
+        Refuses when read-only; typed confirmation on prod. Must be awaited from a worker (it
+        waits for a modal answer).
         """
-        profile = self.services.profile
-        if self.services.read_only:
-            self.notify(f"profile {profile.name} is read-only: cannot {action}", severity="error")
+        try:
+            return await self.write_gate().confirmed(
+                action, question, self.ask_confirmation, always_ask=always_ask
+            )
+        except ReadOnlyError:
+            self.refuse_read_only(action)
             return False
-        if profile.is_prod:
-            screen = ConfirmScreen(question, confirm_label="Confirm", type_to_confirm=profile.name)
-            typed: bool | None = await self.push_screen_wait(screen)
-            return bool(typed)
-        if always_ask:
-            answer: bool | None = await self.push_screen_wait(ConfirmScreen(question))
-            return bool(answer)
-        return True
+
+    def refuse_read_only(self, action: str) -> None:
+        """Say that the gate refused ``action`` because the profile is read-only."""
+        profile = self.services.profile
+        self.notify(f"profile {profile.name} is read-only: cannot {action}", severity="error")
+
+    def write_gate(self) -> WriteGate:
+        """The write gate of the open profile (``--read-only`` included)."""
+        profile = self.services.profile
+        return WriteGate(profile.name, self.services.read_only, profile.is_prod)
+
+    async def ask_confirmation(self, question: str, type_to_confirm: str | None) -> bool:
+        """The gate's ``confirm``: a modal; on prod the profile name must be typed."""
+        if type_to_confirm:
+            screen = ConfirmScreen(
+                question, confirm_label="Confirm", type_to_confirm=type_to_confirm
+            )
+        else:
+            screen = ConfirmScreen(question)
+        answer: bool | None = await self.push_screen_wait(screen)
+        return bool(answer)
+
+    def action_log(self) -> ActionLog:
+        """The open profile's action history; a failure to write is reported, not fatal."""
+        profile = self.services.session.profile.name if self.services.session else "-"
+
+        def failed(exc: OSError) -> None:
+            self.notify(f"could not write the action history: {exc}", severity="warning")
+
+        return ActionLog(self.history, profile, on_error=failed)
 
     def record_action(self, action: str, *, objects: Sequence[str], outcome: str) -> None:
-        """Append to the local history; a failure to write is reported, not fatal."""
-        profile = self.services.session.profile.name if self.services.session else "-"
-        try:
-            self.history.record(profile, action, objects, outcome)
-        except OSError as exc:
-            self.notify(f"could not write the action history: {exc}", severity="warning")
+        """Append to the local history (through ``usecases.gate.ActionLog``)."""
+        self.action_log().record(action, objects, outcome)
 
     @work(exclusive=True, group="create-key")
     async def action_create_key(self) -> None:
@@ -355,7 +378,6 @@ class CarbonApp(App[None]):
         created = await self.push_screen_wait(CreateKeyScreen(self.services))
         if created is None:
             return
-        self.record_action("create-key", objects=[created.id, created.client_id], outcome="ok")
         await self.push_screen_wait(SecretOnceScreen(self.services, created))
         view = self.query(KeysView)
         if view:

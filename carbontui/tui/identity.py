@@ -8,6 +8,7 @@ from rich.text import Text
 
 from carbontui.api.carbonext import CarbonextClient
 from carbontui.tui.formatting import literal
+from carbontui.usecases.identity import UserinfoIdentity, identify
 
 
 @dataclass(frozen=True)
@@ -38,18 +39,17 @@ def _lines(*lines: list[str | Text]) -> Text:
 
 
 async def fetch_identity(client: CarbonextClient) -> Identity:
-    """Userinfo when the profile has an endpoint for it; otherwise read the token's claims."""
-    if client.userinfo_url:
-        info = await client.userinfo()
+    """Userinfo or the token's claims (``usecases.identity``), as the dashboard shows them."""
+    found = await identify(client)
+    if isinstance(found, UserinfoIdentity):
+        info = found.info
         details = _lines(
             [_e(info.customer_legal_name, "bold"), " · tax id ", _e(info.customer_tax_id)],
             ["client id ", _e(info.client_id, "bold"), " · customer ", _e(info.customer_id)],
             ["permissions: ", _e(", ".join(info.permissions))],
         )
         return Identity(info.customer_legal_name, info.client_id, details)
-    token = await client.token()
-    claims = dict(token.claims or {})
-    client_id = str(claims.get("azp") or claims.get("client_id") or "") or None
+    token, claims, client_id = found.token, found.claims, found.client_id
     details = _lines(
         ["client id ", _e(client_id, "bold"), " · from the token's claims (no userinfo endpoint)"],
         ["issuer ", _e(claims.get("iss"))],

@@ -71,7 +71,7 @@ def test_exit_codes_of_the_process(running_sandbox: Path) -> None:
         "carbontui: error: unknown profile 'nope'; known profiles: sandbox-hml, sandbox-prod\n"
     )
     refused = carbontui(
-        "--config", config, "-p", "sandbox-prod", "keys", "create", "--client-id", "p",
+        "--config", config, "-p", "sandbox-prod", "keys", "create", "--client-id", "pp",
         "--display-name", "P",
     )  # fmt: skip
     assert refused.returncode == 2 and "--confirm sandbox-prod" in refused.stderr

@@ -14,10 +14,12 @@ from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Installation, Organization
 from carbontui.auth.token import Token
-from carbontui.errors import CarbontuiError
+from carbontui.errors import CarbontuiError, ReadOnlyError
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.services import Services
+from carbontui.usecases import installation_tokens
+from carbontui.usecases.gate import NotConfirmedError
 
 ACCESS_LEVELS = ("VIEW", "REQUEST", "WRITE")
 ORG_INFO = "organization_info"
@@ -94,7 +96,7 @@ class InstallationDetailScreen(ModalScreen[None]):
         registry = self.services.session.registry if self.services.session else None
         if registry is None:
             return None
-        token = self.services.cache.peek(registry.auth.key(self.installation.id))
+        token = registry.cached_installation_token(self.installation.id)
         if token is None:
             return None
         left = token.seconds_left(self.services.clock())
@@ -110,16 +112,31 @@ class InstallationDetailScreen(ModalScreen[None]):
             await self._read_organization()
             return
         name = self.installation.organization.full_name or self.installation.id
-        if not await carbon_app(self).confirm_write(
-            f"Mint an installation token for {name} to read it live?", "mint a token"
-        ):
+        registry = self.services.session.registry if self.services.session else None
+        if registry is None:
             return
-        error = await self._read_organization()
-        carbon_app(self).record_action(
-            "mint-installation-token",
-            objects=[self.installation.id],
-            outcome=f"error: {error}" if error else "ok (to read the organization live)",
-        )
+        app = carbon_app(self)
+        try:
+            await installation_tokens.mint(
+                registry,
+                self.installation.id,
+                gate=app.write_gate(),
+                confirm=app.ask_confirmation,
+                log=app.action_log(),
+                question=f"Mint an installation token for {name} to read it live?",
+                purpose="to read the organization live",
+            )
+        except ReadOnlyError:
+            app.refuse_read_only("mint a token")
+            return
+        except NotConfirmedError:
+            return
+        except CarbontuiError as exc:
+            self.query_one("#org-status", Label).update(
+                Text.assemble(("could not load the organization: ", "bold red"), literal(exc))
+            )
+            return
+        await self._read_organization()
 
     @work(exclusive=True)
     async def load_organization(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,37 +12,22 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList
 
-from carbontui.api.carbonext import preview_client_id, strip_prefix
+from carbontui.api.carbonext import preview_client_id
 from carbontui.api.models import CreatedApplication, Permission
-from carbontui.errors import CarbontuiError, NetworkError
+from carbontui.errors import CarbontuiError
 from carbontui.sanitize import neutralize
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.services import Services
+from carbontui.usecases.create_key import (
+    Created,
+    Reconciled,
+    Unanswered,
+    create_key,
+    validate,
+)
 
-CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,62}$")
-UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 #: How many existing keys to read to learn which permission ids the account can grant.
 SAMPLE_KEYS = 12
-
-
-def validate(client_id: str, display_name: str, permission_ids: list[str]) -> list[str]:
-    """Every problem with the form, in reading order (empty when it may be sent)."""
-    problems = []
-    bare = strip_prefix(client_id.strip())
-    if not bare:
-        problems.append("client id is required")
-    elif not CLIENT_ID_PATTERN.match(bare):
-        problems.append(
-            "client id: 2-63 letters, digits, '_', '-' or '.', starting with a letter or digit"
-        )
-    if not display_name.strip():
-        problems.append("display name is required")
-    if not permission_ids:
-        problems.append("choose at least one permission")
-    bad = [p for p in permission_ids if not UUID_PATTERN.match(p)]
-    if bad:
-        problems.append(f"not a permission id (UUID expected): {', '.join(bad)}")
-    return problems
 
 
 class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
@@ -159,62 +143,43 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
 
     @work(exclusive=True, group="create")
     async def send(self, client_id: str, display_name: str, ids: list[str]) -> None:
-        """The create request: exactly one attempt, whatever happens."""
+        """The create request (``usecases.create_key``): exactly one attempt, whatever happens."""
         errors = self.query_one("#create-errors", Label)
         client = self.services.session.carbonext if self.services.session else None
         assert client is not None
-        wanted = preview_client_id(client_id)
         try:
-            created = await client.create(client_id, display_name, ids)
-        except NetworkError as exc:
-            message, outcome = await self._after_ambiguous_failure(wanted, exc)
-            errors.update(message)
-            self._record([wanted], outcome)
-            self._sending = False
-            return
+            result = await create_key(
+                client, client_id, display_name, ids, log=carbon_app(self).action_log()
+            )
         except CarbontuiError as exc:
             errors.update(Text.assemble(("not created: ", "bold"), neutralize(str(exc))))
-            self._record([wanted], f"error: {exc}")
             self._sending = False
             return
-        self.dismiss(created)
+        if isinstance(result, Created):
+            self.dismiss(result.key)
+            return
+        errors.update(self._unanswered_message(result))
+        self._sending = False
 
-    def _record(self, objects: list[str], outcome: str) -> None:
-        carbon_app(self).record_action("create-key", objects=objects, outcome=outcome)
-
-    async def _after_ambiguous_failure(self, client_id: str, exc: NetworkError) -> tuple[Text, str]:
-        """What to tell the user after a create with no answer, and the history outcome."""
-        client = self.services.session.carbonext if self.services.session else None
-        assert client is not None
-        reason, key = neutralize(str(exc)), neutralize(client_id)
-        try:
-            keys = await client.list_all()
-        except CarbontuiError:
-            return (
-                Text.assemble(
-                    ("unknown outcome: ", "bold"),
-                    f"no answer ({reason}) and the key list could not be read. "
-                    "Check the key list before trying again.",
-                ),
-                "unknown: no answer, and the check failed",
+    @staticmethod
+    def _unanswered_message(result: Unanswered) -> Text:
+        """What to tell the user after a create with no answer."""
+        reason, key = neutralize(str(result.error)), neutralize(result.client_id)
+        if result.result is Reconciled.UNKNOWN:
+            return Text.assemble(
+                ("unknown outcome: ", "bold"),
+                f"no answer ({reason}) and the key list could not be read. "
+                "Check the key list before trying again.",
             )
-        match = next((k for k in keys if k.client_id == client_id), None)
-        if match is None:
-            return (
-                Text.assemble(
-                    ("not created: ", "bold"),
-                    f"no answer ({reason}), and the key list has no {key}: "
-                    "it is safe to try again.",
-                ),
-                "not created: no answer",
+        if result.result is Reconciled.NOT_CREATED:
+            return Text.assemble(
+                ("not created: ", "bold"),
+                f"no answer ({reason}), and the key list has no {key}: it is safe to try again.",
             )
-        return (
-            Text.assemble(
-                (f"{key} WAS created", "bold"),
-                f" (id {neutralize(match.id)}) but the answer, with its secret, "
-                "was lost: create another key with a different client id.",
-            ),
-            f"created as {match.id}, secret lost: no answer",
+        return Text.assemble(
+            (f"{key} WAS created", "bold"),
+            f" (id {neutralize(result.key_id or '-')}) but the answer, with its secret, "
+            "was lost: create another key with a different client id.",
         )
 
     @on(Button.Pressed, "#create-cancel")

@@ -10,12 +10,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from carbontui.api.models import Installation
-from carbontui.errors import CarbontuiError
+from carbontui.errors import CarbontuiError, ReadOnlyError
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import duration, token_status
 from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
+from carbontui.usecases import installation_tokens
+from carbontui.usecases.gate import NotConfirmedError
+from carbontui.usecases.installation_tokens import RevokeOutcome
+
+REVOKE_MESSAGES = {
+    RevokeOutcome.REVOKED: "token revoked",
+    RevokeOutcome.ALREADY_INVALID: "the token was already invalid (expired or revoked)",
+    RevokeOutcome.UNCONFIRMED: "the server did not confirm the revoke",
+}
 
 
 class InstallationsView(TableView):
@@ -59,7 +68,7 @@ class InstallationsView(TableView):
 
     def _token_cell(self, item: Installation) -> Text:
         registry = self.services.session.registry if self.services.session else None
-        token = self.services.cache.peek(registry.auth.key(item.id)) if registry else None
+        token = registry.cached_installation_token(item.id) if registry else None
         return token_status(token, self.services.clock())
 
     async def load(self) -> None:
@@ -92,23 +101,29 @@ class InstallationsView(TableView):
 
     @work(group="token-actions")
     async def mint(self, item: Installation) -> None:
-        """Ask for confirmation where needed, then mint."""
+        """Ask for confirmation where needed, then mint (``usecases.installation_tokens``)."""
         app = carbon_app(self)
-        if not await app.confirm_write(
-            f"Mint an installation token for {item.organization.full_name}?", "mint a token"
-        ):
-            return
         registry = self.services.session.registry if self.services.session else None
         assert registry is not None
         try:
-            token = await registry.installation_token(item.id, force=True)
+            minted = await installation_tokens.mint(
+                registry,
+                item.id,
+                gate=app.write_gate(),
+                confirm=app.ask_confirmation,
+                log=app.action_log(),
+                question=f"Mint an installation token for {item.organization.full_name}?",
+            )
+        except ReadOnlyError:
+            app.refuse_read_only("mint a token")
+            return
+        except NotConfirmedError:
+            return
         except CarbontuiError as exc:
             app.notify(str(exc), title="Mint failed", severity="error")
-            app.record_action("mint-installation-token", objects=[item.id], outcome=f"error: {exc}")
             return
-        app.record_action("mint-installation-token", objects=[item.id], outcome="ok")
         self.table.refresh()
-        left = duration((token.expires_at or 0) - self.services.clock())
+        left = duration((minted.token.expires_at or 0) - self.services.clock())
         app.notify(f"token for {item.organization.full_name} minted; expires in {left}")
 
     def action_revoke(self) -> None:
@@ -119,34 +134,35 @@ class InstallationsView(TableView):
 
     @work(group="token-actions")
     async def revoke(self, item: Installation) -> None:
-        """Confirm, then revoke once (never retried)."""
+        """Confirm, then revoke the held token once (never retried, never a fresh one)."""
         app = carbon_app(self)
         registry = self.services.session.registry if self.services.session else None
         assert registry is not None
-        if self.services.cache.peek(registry.auth.key(item.id)) is None:
+        try:
+            result = await installation_tokens.revoke(
+                registry,
+                item.id,
+                gate=app.write_gate(),
+                confirm=app.ask_confirmation,
+                log=app.action_log(),
+                question=f"Revoke the token of {item.organization.full_name}?",
+                always_ask=True,
+            )
+        except ReadOnlyError:
+            app.refuse_read_only("revoke a token")
+            return
+        except installation_tokens.NothingToRevokeError:
             app.notify(
                 "this installation has no token to revoke; mint one with t", severity="warning"
             )
             return
-        if not await app.confirm_write(
-            f"Revoke the token of {item.organization.full_name}?", "revoke a token", always_ask=True
-        ):
+        except NotConfirmedError:
             return
-        try:
-            revoked = await registry.revoke(item.id)
         except CarbontuiError as exc:
             app.notify(str(exc), title="Revoke failed", severity="error")
-            app.record_action(
-                "revoke-installation-token", objects=[item.id], outcome=f"error: {exc}"
-            )
             return
-        app.record_action(
-            "revoke-installation-token",
-            objects=[item.id],
-            outcome="ok" if revoked else "unconfirmed",
-        )
         self.table.refresh()
-        app.notify("token revoked" if revoked else "the server did not confirm the revoke")
+        app.notify(REVOKE_MESSAGES[result.outcome])
 
     def action_copy_token(self) -> None:
         """Copy the selected installation's token."""
@@ -154,7 +170,7 @@ class InstallationsView(TableView):
         registry = self.services.session.registry if self.services.session else None
         if item is None or registry is None:
             return
-        token = self.services.cache.peek(registry.auth.key(item.id))
+        token = registry.cached_installation_token(item.id)
         if token is None:
             self.app.notify("no token yet: press t to mint one", severity="warning")
             return

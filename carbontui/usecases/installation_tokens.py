@@ -1,0 +1,135 @@
+"""Mint and revoke an installation token, through the write gate and into the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from carbontui.api.registry import RegistryClient
+from carbontui.auth.registry import RevokeStatus
+from carbontui.auth.token import Token
+from carbontui.errors import CarbontuiError
+from carbontui.usecases.gate import ActionLog, Confirm, WriteGate
+
+MINT = "mint-installation-token"
+REVOKE = "revoke-installation-token"
+
+#: What revoke can do, for every refusal: said once, the same in both front ends.
+REVOKE_SCOPE = (
+    "revoke invalidates one installation token that you name: one given explicitly "
+    "(--token-stdin) or one this tool minted and still holds. It cannot find or revoke "
+    "tokens minted elsewhere, and it never mints a token just to revoke it"
+)
+
+
+class NothingToRevokeError(CarbontuiError):
+    """No token was named and none is held for the installation: nothing was sent."""
+
+    def __init__(self, installation_id: str) -> None:
+        self.installation_id = installation_id
+        super().__init__(f"installation {installation_id}: no token to revoke. {REVOKE_SCOPE}.")
+
+
+@dataclass(frozen=True)
+class Minted:
+    """A fresh token, now cached for the installation."""
+
+    installation_id: str
+    token: Token
+
+
+class RevokeOutcome(StrEnum):
+    """How a revoke ended (a ``NothingToRevokeError`` is raised before anything is sent)."""
+
+    REVOKED = "revoked"
+    #: The server answered 401: the token was already expired or revoked.
+    ALREADY_INVALID = "already invalid"
+    #: The server answered, but not with the confirmation the doc promises.
+    UNCONFIRMED = "unconfirmed"
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """The result of a revoke that was sent."""
+
+    installation_id: str
+    outcome: RevokeOutcome
+
+    @property
+    def token_is_dead(self) -> bool:
+        """Whether the token can no longer be used (revoked now or already invalid)."""
+        return self.outcome is not RevokeOutcome.UNCONFIRMED
+
+
+async def mint(
+    registry: RegistryClient,
+    installation_id: str,
+    *,
+    gate: WriteGate,
+    confirm: Confirm,
+    log: ActionLog,
+    question: str | None = None,
+    purpose: str | None = None,
+) -> Minted:
+    """Gate, then mint a fresh token (the cache keeps it). Raises ``NotConfirmedError``,
+    ``ReadOnlyError`` or the API error (recorded). ``purpose`` goes into the history line."""
+    await gate.require(
+        "mint an installation token",
+        question or f"Mint an installation token for {installation_id}?",
+        confirm,
+    )
+    try:
+        token = await registry.installation_token(installation_id, force=True)
+    except CarbontuiError as exc:
+        log.record(MINT, [installation_id], f"error: {exc}")
+        raise
+    log.record(MINT, [installation_id], f"ok ({purpose})" if purpose else "ok")
+    return Minted(installation_id, token)
+
+
+def held_token(registry: RegistryClient, installation_id: str) -> Token | None:
+    """The token this process minted for the installation and still holds, if any."""
+    return registry.cached_installation_token(installation_id)
+
+
+async def revoke(
+    registry: RegistryClient,
+    installation_id: str,
+    *,
+    gate: WriteGate,
+    confirm: Confirm,
+    log: ActionLog,
+    token: str | None = None,
+    question: str | None = None,
+    always_ask: bool = False,
+) -> Revoked:
+    """Revoke ``token``, else the token held for the installation; never mints one.
+
+    Order: read-only refuses; with no token to revoke, ``NothingToRevokeError`` (before any
+    question); then the confirmation; then exactly one ``DELETE`` (never retried).
+    """
+    action = "revoke an installation token"
+    gate.check_writable(action)
+    if token is None and held_token(registry, installation_id) is None:
+        raise NothingToRevokeError(installation_id)
+    await gate.require(
+        action,
+        question or f"Revoke the token of installation {installation_id}?",
+        confirm,
+        always_ask=always_ask,
+    )
+    try:
+        status = await registry.revoke_status(installation_id, token=token)
+    except CarbontuiError as exc:
+        log.record(REVOKE, [installation_id], f"error: {exc}")
+        raise
+    if status is RevokeStatus.NO_TOKEN:  # dropped from the cache meanwhile
+        raise NothingToRevokeError(installation_id)
+    outcome = {
+        RevokeStatus.REVOKED: RevokeOutcome.REVOKED,
+        RevokeStatus.ALREADY_INVALID: RevokeOutcome.ALREADY_INVALID,
+        RevokeStatus.UNCONFIRMED: RevokeOutcome.UNCONFIRMED,
+    }[status]
+    recorded = "ok" if outcome is RevokeOutcome.REVOKED else outcome.value
+    log.record(REVOKE, [installation_id], recorded)
+    return Revoked(installation_id, outcome)
