@@ -12,7 +12,14 @@ from typing import Any
 
 import httpx
 from textual.pilot import Pilot
-from tui_testlib import SIZE, FailingTransport, in_process_app, settle, wait_until
+from tui_testlib import (
+    SIZE,
+    SNAPSHOT_CONFIG_PATH,
+    FailingTransport,
+    in_process_app,
+    settle,
+    wait_until,
+)
 
 from carbontui.api.models import CreatedApplication
 from carbontui.tui.screens.secret_once import SecretOnceScreen
@@ -116,7 +123,8 @@ def test_installation_detail(snap_compare: Snap, tmp_path: Path) -> None:
 
 
 def test_profiles(snap_compare: Snap, tmp_path: Path) -> None:
-    assert snap_compare(in_process_app(tmp_path), terminal_size=SIZE, run_before=steps("4"))
+    app = in_process_app(tmp_path, shown_config_path=SNAPSHOT_CONFIG_PATH)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("4"))
 
 
 def test_prod_profile_header(snap_compare: Snap, tmp_path: Path) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import tempfile
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList
+from textual.worker import WorkerState
 
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.offline import PICTURE_TIME, offline_dashboard
@@ -21,7 +23,9 @@ from carbontui.tui.widgets.virtual_table import VirtualTable
 #: Every snapshot and countdown is computed from this instant.
 FROZEN_AT = PICTURE_TIME
 SIZE = (120, 40)
-SNAPSHOT_CONFIG_DIR = Path(tempfile.gettempdir()) / "carbontui-snapshot-config"
+#: The config path the Profiles tab shows in its snapshot: fixed, so the picture is the same on
+#: every machine whatever $TMPDIR is. Only shown: the config really lives in the test's tmp_path.
+SNAPSHOT_CONFIG_PATH = Path("/tmp/carbontui-snapshot-config/config.toml")
 
 
 class FailingTransport(httpx.AsyncBaseTransport):
@@ -45,30 +49,61 @@ def in_process_app(
     profile: str = "sandbox-hml",
     *,
     wrap_transport: FailingTransport | None = None,
+    shown_config_path: Path | None = None,
 ) -> CarbonApp:
-    """A dashboard on an in-process sandbox behind a fixed URL, for pixel-stable snapshots."""
+    """A dashboard on an in-process sandbox behind a fixed URL, for pixel-stable snapshots.
+
+    Config and key live in ``tmp_path``, private to the test (no other test or process writes
+    them). ``shown_config_path``: the path the app reports as its config (the Profiles tab
+    shows it), for a picture that does not depend on where ``tmp_path`` is; nothing reads it.
+    """
 
     def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
         assert wrap_transport is not None
         wrap_transport.inner = inner
         return wrap_transport
 
-    # A fixed config directory, because the Profiles tab shows the config path.
     app, _ = offline_dashboard(
-        SNAPSHOT_CONFIG_DIR,
+        tmp_path / "cfg",
         profile=profile,
         history_path=tmp_path / "history.jsonl",
         wrap=wrap if wrap_transport is not None else None,
     )
+    if shown_config_path is not None:
+        app.services.config = dataclasses.replace(app.services.config, path=shown_config_path)
     return app
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let pending work finish and drop toasts, so a snapshot shows a steady state."""
-    await pilot.pause(0.2)
-    pilot.app.clear_notifications()
+#: Worker groups that wait for the user (they push a modal and await its answer), not for I/O:
+#: while the modal is open they run, and the screen is steady all the same.
+WAITS_FOR_USER = frozenset({"create-key"})
+
+
+def busy(app: App[Any]) -> bool:
+    """Some worker (a poll, a discovery, the identity) is still pending or running."""
+    return any(
+        w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group not in WAITS_FOR_USER
+        for w in app.workers
+    )
+
+
+async def settle(pilot: Pilot[Any], *, limit: float = 30.0) -> None:
+    """Wait until the app is steady, then drop toasts, so a snapshot shows a steady state.
+
+    Steady means: no worker pending or running and no animation scheduled, still true after
+    the messages the last worker posted have been handled. A condition, not a fixed pause, so
+    a loaded machine waits longer instead of taking the picture early (``limit`` seconds).
+    """
+    app = pilot.app
+    while True:
+        await wait_until(pilot, lambda: not busy(app), limit=limit)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()  # handle what the finished workers posted
+        if not busy(app):
+            break
+    app.clear_notifications()
     # Tables under a modal repaint on their next tick; do it now so the picture is settled.
-    for screen in pilot.app.screen_stack:
+    for screen in app.screen_stack:
         for table in screen.query(VirtualTable):
             table.refresh()
     await pilot.pause()
