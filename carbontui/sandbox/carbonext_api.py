@@ -14,7 +14,7 @@ from carbontui.sandbox.carbonext_auth import lookup_connect_token, verify_keyclo
 from carbontui.sandbox.errors import ApiError
 from carbontui.sandbox.ids import random_uuid4
 from carbontui.sandbox.records import CarbonextToken
-from carbontui.sandbox.requests_util import bearer_token, sandbox
+from carbontui.sandbox.requests_util import bearer_token, int_param, sandbox
 from carbontui.sandbox.state import SandboxState
 
 PREFIX = "cbx_b2b_"
@@ -55,21 +55,11 @@ def _authorize(request: Request, needed: frozenset[str]) -> tuple[SandboxState, 
     return state, grant
 
 
-def _int_param(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ApiError(400, f"Query parameter '{name}' must be an integer") from None
-
-
 async def list_applications(request: Request) -> JSONResponse:
     """Paged list; ``page`` is 1-based like ``pageIndex`` (page=0 is read as page 1)."""
     state, _ = _authorize(request, READ)
-    page = _int_param(request, "page", 1)
-    size = _int_param(request, "page-size", 10)
+    page = int_param(request, "page", 1, label="Query parameter 'page'")
+    size = int_param(request, "page-size", 10, label="Query parameter 'page-size'")
     if page < 0:
         raise ApiError(400, "Query parameter 'page' must be >= 1")
     if not 1 <= size <= MAX_PAGE_SIZE:

@@ -7,13 +7,13 @@ import json
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from carbontui.sandbox.errors import api_error_body
 from carbontui.sandbox.faults import TERMINAL_KINDS, Fault
-from carbontui.sandbox.middleware import INTERNAL_PREFIX, OUTCOME_KEY
+from carbontui.sandbox.middleware import OUTCOME_KEY, ApiMiddleware
 from carbontui.sandbox.routing import route_template
-from carbontui.sandbox.state import SandboxState, request_clock_offset
+from carbontui.sandbox.state import request_clock_offset
 
 HTML_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
@@ -23,16 +23,10 @@ HTML_PAGE = (
 WRONG_SHAPE = {"success": True, "data": {"unexpected": "shape"}}
 
 
-class FaultMiddleware:
+class FaultMiddleware(ApiMiddleware):
     """Applies the sandbox's faults to each API request they target."""
 
-    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
-        self.app, self.state = app, state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(INTERNAL_PREFIX):
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         fired = self.state.faults.fire(scope["method"], route_template(scope))
         if not fired:
             await self.app(scope, receive, send)

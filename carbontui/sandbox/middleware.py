@@ -19,11 +19,11 @@ INTERNAL_PREFIX = "/_sandbox"
 OUTCOME_KEY = "sandbox.outcome"
 
 
-class StatsMiddleware:
-    """Counts every API request by ``"METHOD /route/template"`` as it arrives, and by status
-    (or by what happened instead, e.g. ``"dropped"``) when it ends.
+class ApiMiddleware:
+    """Middleware bound to the sandbox state that acts on API requests only.
 
-    Counting on arrival means a client that gave up on a hung request sees it counted.
+    Anything else (lifespan, the sandbox's own ``/_sandbox/...`` endpoints) passes straight
+    through; subclasses implement ``handle`` for the rest.
     """
 
     def __init__(self, app: ASGIApp, state: SandboxState) -> None:
@@ -32,7 +32,22 @@ class StatsMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(INTERNAL_PREFIX):
             await self.app(scope, receive, send)
-            return
+        else:
+            await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Process one API request."""
+        raise NotImplementedError
+
+
+class StatsMiddleware(ApiMiddleware):
+    """Counts every API request by ``"METHOD /route/template"`` as it arrives, and by status
+    (or by what happened instead, e.g. ``"dropped"``) when it ends.
+
+    Counting on arrival means a client that gave up on a hung request sees it counted.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.state.stats.record_request(f"{scope['method']} {route_template(scope)}")
         status: int | str = 500
 
@@ -71,14 +86,11 @@ class DateHeaderMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-class LatencyMiddleware:
+class LatencyMiddleware(ApiMiddleware):
     """Delays every API response by ``state.latency_ms``."""
 
-    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
-        self.app, self.state = app, state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         delay = self.state.latency_ms
-        if delay > 0 and scope["type"] == "http" and not scope["path"].startswith(INTERNAL_PREFIX):
+        if delay > 0:
             await asyncio.sleep(delay / 1000)
         await self.app(scope, receive, send)

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from carbontui.sandbox.errors import ApiError
 from carbontui.sandbox.ids import random_uuid4, registry_token
 from carbontui.sandbox.records import RegistryApp, RegistryToken
-from carbontui.sandbox.requests_util import base_url, bearer_token, sandbox
+from carbontui.sandbox.requests_util import base_url, bearer_token, int_param, sandbox
 from carbontui.sandbox.state import SandboxState
 from carbontui.sandbox.timefmt import iso_z
 
@@ -152,8 +152,8 @@ async def list_installations(request: Request) -> JSONResponse:
     the last page (the doc shows no last page); ``prevPage`` is 0 on the first, as shown.
     """
     _, app = _verify_app_jwt(request)
-    limit = _int_param(request, "limit", 10)
-    page = _int_param(request, "page", 0)
+    limit = int_param(request, "limit", 10)
+    page = int_param(request, "page", 0)
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError(400, f"limit must be between 1 and {MAX_LIMIT}")
     if page < 0:
@@ -206,16 +206,6 @@ async def get_organization(request: Request) -> JSONResponse:
     elif "organization_info" not in record.permissions:
         raise ApiError(403, "The installation lacks the organization_info permission")
     return JSONResponse(inst.organization.to_json(base_url(request)))
-
-
-def _int_param(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer") from None
 
 
 def routes() -> list[Route]:

@@ -8,6 +8,7 @@ from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 
+from carbontui.sandbox.errors import ApiError
 from carbontui.sandbox.state import SandboxState
 
 
@@ -45,3 +46,18 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
     if not sep:
         return None
     return unquote_plus(user), unquote_plus(password)
+
+
+def int_param(request: Request, name: str, default: int, *, label: str | None = None) -> int:
+    """Query parameter ``name`` as an int, ``default`` if absent or empty.
+
+    Anything else is a 400 ``ApiError`` "``label`` must be an integer" (``label`` defaults to
+    ``name``; each API words it its own way).
+    """
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(400, f"{label or name} must be an integer") from None

@@ -200,3 +200,5 @@ def test_not_found_and_bad_paging(client: httpx.Client, admin: dict[str, str]) -
     assert r.status_code == 404 and r.json()["statusCode"] == 404
     for query in ("page=-1", "page=x", "page-size=0", "page-size=101"):
         assert client.get(f"{APPS}?{query}", headers=admin).status_code == 400, query
+    r = client.get(f"{APPS}?page-size=x", headers=admin)
+    assert r.json()["message"] == "Query parameter 'page-size' must be an integer"

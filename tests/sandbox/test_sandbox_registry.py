@@ -260,3 +260,5 @@ def test_installation_not_found_and_bad_paging(
     assert r.status_code == 404 and r.json()["statusCode"] == 404
     for query in ("limit=0", "limit=101", "page=-1", "limit=ten"):
         assert client.get(f"/app/installations?{query}", headers=app_headers).status_code == 400
+    r = client.get("/app/installations?limit=ten", headers=app_headers)
+    assert r.json()["message"] == "limit must be an integer"
