@@ -122,13 +122,14 @@ def run_command(args: argparse.Namespace) -> int:
 def _error(message: str, code: int = EXIT_API, *, as_json: bool = False) -> int:
     """Report a failure on stderr and return its exit code.
 
-    One inert line (escape sequences and control characters neutralised), or with ``--json``
-    one JSON document ``{"error": ..., "exit": N}`` (controls written as \\u escapes).
+    One inert line: ``carbontui: error: ...`` (escape sequences and control characters
+    neutralised), or with ``--json`` one JSON document ``{"error": ..., "exit": N}`` on one
+    line (every non-ASCII and control character written as a \\u escape).
     """
     if as_json:
-        from carbontui.commands.output import print_json
+        import json
 
-        print_json({"error": message, "exit": code}, stream=sys.stderr)
+        sys.stderr.write(json.dumps({"error": message, "exit": code}) + "\n")
         return code
     from carbontui.sanitize import neutralize
 

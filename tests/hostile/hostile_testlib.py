@@ -346,7 +346,13 @@ def check_common(
     why = result.describe()
     codes = tuple(codes)
     assert result.returncode in codes, f"exit code not in {codes}:\n{why}"
-    if result.returncode != 0:
+    if result.returncode != 0 and result.stderr.startswith("{"):
+        # --json: the error is one JSON line, {"error": ..., "exit": N}.
+        assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n"), why
+        document = json.loads(result.stderr)
+        assert set(document) == {"error", "exit"}, f"not a JSON error:\n{why}"
+        assert document["exit"] == result.returncode and document["error"], why
+    elif result.returncode != 0:
         assert result.stderr.endswith("\n"), f"stderr must be whole lines:\n{why}"
         lines = result.stderr[:-1].split("\n")
         assert 1 <= len(lines) <= 2, f"stderr must be one error line (+ one hint):\n{why}"
@@ -378,5 +384,7 @@ def check_common(
 
 
 def error_line(result: Result) -> str:
-    """The error message (first stderr line), lowercased for substring checks."""
+    """The error message (first stderr line, or a --json error's text), lowercased."""
+    if result.stderr.startswith("{"):
+        return str(json.loads(result.stderr)["error"]).lower()
     return result.stderr.split("\n", 1)[0].lower()
