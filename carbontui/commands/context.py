@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from carbontui import logging_setup
@@ -24,7 +24,7 @@ from carbontui.usecases.gate import ActionLog, Confirm, WriteGate
 
 
 class UsageError(Exception):
-    """Wrong use of a command (exit code 2), e.g. a create on a read-only profile."""
+    """Wrong use of a command (exit code 2), e.g. a prod write without confirmation."""
 
 
 @dataclass
@@ -66,10 +66,6 @@ class CommandContext:
             )
 
         return ActionLog(ActionHistory(), self.profile.name, on_error=failed)
-
-    def record(self, action: str, objects: Sequence[str], outcome: str) -> None:
-        """Append to the local action history (ids and outcomes only); never fails the command."""
-        self.action_log().record(action, objects, outcome)
 
     def session(self) -> ProfileSession:
         """A fresh session for the selected profile (its ``log_file`` applies from here)."""
