@@ -108,6 +108,18 @@ class ProfileSession:
             self.errors[service] = exc
             return None
 
+    def require_carbonext(self) -> CarbonextClient:
+        """The Carbonext client; otherwise raise why there is none (a ``ConfigError``)."""
+        client = self.require("carbonext")
+        assert isinstance(client, CarbonextClient)
+        return client
+
+    def require_registry(self) -> RegistryClient:
+        """The Registry client; otherwise raise why there is none (a ``ConfigError``)."""
+        client = self.require("registry")
+        assert isinstance(client, RegistryClient)
+        return client
+
     def require(self, service: str) -> CarbonextClient | RegistryClient:
         """The client of ``service``; otherwise raise why there is none (a ``ConfigError``)."""
         client = getattr(self, service)

@@ -119,11 +119,6 @@ class CommandContext:
         return f"{action} on production profile '{name}' needs confirmation: pass {flags}"
 
 
-def require_service(session: ProfileSession, service: str) -> None:
-    """Fail clearly when the profile has no usable ``service`` (missing section, bad secret)."""
-    session.require(service)
-
-
 def add_confirmation_options(parser: argparse.ArgumentParser, verb: str) -> None:
     """``--yes`` and ``--confirm PROFILE``: how a write on a prod profile is confirmed."""
     parser.add_argument(

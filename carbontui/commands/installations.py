@@ -9,7 +9,6 @@ from carbontui.commands.context import (
     CommandContext,
     UsageError,
     add_confirmation_options,
-    require_service,
 )
 from carbontui.commands.output import print_fields, print_json, print_table, warn
 from carbontui.redaction import register_secret
@@ -53,9 +52,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 async def run_list(ctx: CommandContext) -> int:
     """All installations across every page."""
     async with ctx.session() as session:
-        require_service(session, "registry")
-        assert session.registry is not None
-        items = await session.registry.list_all()
+        registry = session.require_registry()
+        items = await registry.list_all()
     if ctx.args.json:
         print_json(items)
         return 0
@@ -78,9 +76,8 @@ async def run_list(ctx: CommandContext) -> int:
 async def run_show(ctx: CommandContext) -> int:
     """One installation: organization fields and the permission map."""
     async with ctx.session() as session:
-        require_service(session, "registry")
-        assert session.registry is not None
-        item = await session.registry.installation(ctx.args.id)
+        registry = session.require_registry()
+        item = await registry.installation(ctx.args.id)
     if ctx.args.json:
         print_json(item)
         return 0
@@ -110,9 +107,7 @@ async def run_token(ctx: CommandContext) -> int:
     action = "mint an installation token"
     ctx.require_writable(action)
     async with ctx.session() as session:
-        require_service(session, "registry")
-        registry = session.registry
-        assert registry is not None
+        registry = session.require_registry()
         minted = await installation_tokens.mint(
             registry,
             ctx.args.id,
@@ -159,9 +154,7 @@ async def run_revoke(ctx: CommandContext) -> int:
             raise UsageError("--token-stdin: no token on standard input")
         register_secret(given)
     async with ctx.session() as session:
-        require_service(session, "registry")
-        registry = session.registry
-        assert registry is not None
+        registry = session.require_registry()
         result = await installation_tokens.revoke(
             registry,
             ctx.args.id,

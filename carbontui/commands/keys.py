@@ -11,7 +11,6 @@ from carbontui.commands.context import (
     CommandContext,
     UsageError,
     add_confirmation_options,
-    require_service,
 )
 from carbontui.commands.output import print_fields, print_json, print_table, warn
 from carbontui.config import ConfigError, CredentialsStore
@@ -57,9 +56,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 async def run_list(ctx: CommandContext) -> int:
     """All keys, across every page."""
     async with ctx.session() as session:
-        require_service(session, "carbonext")
-        assert session.carbonext is not None
-        keys = await session.carbonext.list_all()
+        carbonext = session.require_carbonext()
+        keys = await carbonext.list_all()
     needle = (ctx.args.filter or "").lower()
     if needle:
         keys = [
@@ -79,9 +77,8 @@ async def run_list(ctx: CommandContext) -> int:
 async def run_show(ctx: CommandContext) -> int:
     """One key and every permission object."""
     async with ctx.session() as session:
-        require_service(session, "carbonext")
-        assert session.carbonext is not None
-        app = await find_key(session.carbonext, ctx.args.id)
+        carbonext = session.require_carbonext()
+        app = await find_key(carbonext, ctx.args.id)
     if ctx.args.json:
         print_json(app)
         return 0
@@ -114,9 +111,7 @@ async def run_create(ctx: CommandContext) -> int:
     client_id = preview_client_id(args.client_id)
     await ctx.gate().require(action, f"Create the API key {client_id}?", ctx.confirmer(action))
     async with ctx.session() as session:
-        require_service(session, "carbonext")
-        client = session.carbonext
-        assert client is not None
+        client = session.require_carbonext()
         result = await create_key(
             client,
             args.client_id,

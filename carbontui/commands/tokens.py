@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from carbontui.auth.token import Token
-from carbontui.commands.context import CommandContext, UsageError, require_service
+from carbontui.commands.context import CommandContext, UsageError
 from carbontui.commands.output import print_fields, print_json, warn
 from carbontui.sanitize import neutralize
 from carbontui.usecases.identity import UserinfoIdentity, identify
@@ -39,16 +39,14 @@ async def run_token(ctx: CommandContext) -> int:
     async with ctx.session() as session:
         token: Token
         if service == "carbonext":
-            require_service(session, "carbonext")
-            assert session.carbonext is not None
-            token = await session.carbonext.token()
+            carbonext = session.require_carbonext()
+            token = await carbonext.token()
         else:
-            require_service(session, "registry")
-            assert session.registry is not None
+            registry = session.require_registry()
             if args.installation:
-                token = await session.registry.installation_token(args.installation)
+                token = await registry.installation_token(args.installation)
             else:
-                token = await session.registry.app_token()
+                token = await registry.app_token()
     if args.json:
         print_json(
             {
@@ -67,9 +65,7 @@ async def run_token(ctx: CommandContext) -> int:
 async def run_whoami(ctx: CommandContext) -> int:
     """Userinfo where the profile has an endpoint for it, else the token's claims."""
     async with ctx.session() as session:
-        require_service(session, "carbonext")
-        client = session.carbonext
-        assert client is not None
+        client = session.require_carbonext()
         found = await identify(client)
     if isinstance(found, UserinfoIdentity):
         info = found.info

@@ -18,8 +18,10 @@ from carbontui.config import Config
 from carbontui.sandbox import SandboxServer
 from carbontui.transport import RetryPolicy
 
-#: Short enough that four timed-out tries of a hung request take about a second.
-TIMEOUT = 0.15
+#: The profile timeout bounds a whole attempt, including a 401's token renewal and retry
+#: inside the auth flow (three requests); short enough that four timed-out tries of a hung
+#: request take two seconds, long enough that a loaded CI machine finishes a healthy attempt.
+TIMEOUT = 0.5
 ATTEMPTS = RetryPolicy().attempts
 RETRY_AFTER = 2
 
