@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import httpx
 
@@ -125,15 +126,7 @@ class CarbonextClient:
         }
         endpoint = f"POST {APPLICATIONS}"
         try:
-            response = await send(
-                self._http,
-                "POST",
-                APPLICATIONS,
-                idempotent=False,
-                retry=self._retry,
-                json=body,
-                auth=self._auth,
-            )
+            response = await self._send("POST", APPLICATIONS, idempotent=False, json=body)
         except NetworkError:
             raise
         except ApiError as exc:
@@ -169,18 +162,21 @@ class CarbonextClient:
             raise ApiError("unexpected response shape: no userinfo field", endpoint="GET userinfo")
         return info
 
-    async def _get(
-        self, url: str, *, endpoint: str | None = None, **kwargs: object
+    async def _get(self, url: str, *, endpoint: str | None = None, **kwargs: Any) -> httpx.Response:
+        return await self._send("GET", url, idempotent=True, endpoint=endpoint, **kwargs)
+
+    async def _send(
+        self, method: str, url: str, *, idempotent: bool, **kwargs: Any
     ) -> httpx.Response:
+        """One request with the profile's token (renewed and retried once on a 401)."""
         return await send(
             self._http,
-            "GET",
+            method,
             url,
-            idempotent=True,
+            idempotent=idempotent,
             retry=self._retry,
-            endpoint=endpoint,
             auth=self._auth,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import httpx
 
 from carbontui.api.models import Installation, InstallationPage, Organization
@@ -12,6 +14,8 @@ from carbontui.decoding import decode
 from carbontui.transport import RetryPolicy, send
 
 INSTALLATIONS = "/app/installations"
+
+T = TypeVar("T")
 
 
 class RegistryClient:
@@ -59,16 +63,13 @@ class RegistryClient:
 
     async def list_page(self, page: int = 0, limit: int = 100) -> InstallationPage:
         """One page of installations, as the server numbers request pages."""
-        response = await send(
-            self._http,
-            "GET",
+        return await self._get(
             INSTALLATIONS,
-            idempotent=True,
-            retry=self._retry,
-            params={"limit": limit, "page": page},
+            InstallationPage,
+            endpoint=f"GET {INSTALLATIONS}",
             auth=self.auth.jwt_auth,
+            params={"limit": limit, "page": page},
         )
-        return decode(response.content, InstallationPage, endpoint=f"GET {INSTALLATIONS}")
 
     async def list_all(
         self, *, limit: int = 100, on_progress: Progress | None = None
@@ -123,28 +124,34 @@ class RegistryClient:
 
     async def installation(self, installation_id: str) -> Installation:
         """One installation with its organization and permission map."""
-        endpoint = f"GET {INSTALLATIONS}/{{id}}"
-        response = await send(
-            self._http,
-            "GET",
+        return await self._get(
             f"{INSTALLATIONS}/{installation_id}",
-            idempotent=True,
-            retry=self._retry,
-            endpoint=endpoint,
+            Installation,
+            endpoint=f"GET {INSTALLATIONS}/{{id}}",
             auth=self.auth.jwt_auth,
         )
-        return decode(response.content, Installation, endpoint=endpoint)
 
     async def organization(self, installation_id: str, organization_id: str) -> Organization:
         """The organization of an installation, read with that installation's token."""
-        endpoint = "GET /app/organizations/{id}"
+        return await self._get(
+            f"/app/organizations/{organization_id}",
+            Organization,
+            endpoint="GET /app/organizations/{id}",
+            auth=self.auth.installation_auth(installation_id),
+        )
+
+    async def _get(
+        self, url: str, model: type[T], *, endpoint: str, auth: httpx.Auth, **kwargs: Any
+    ) -> T:
+        """``GET`` (retried: it is idempotent) and decode the body as ``model``."""
         response = await send(
             self._http,
             "GET",
-            f"/app/organizations/{organization_id}",
+            url,
             idempotent=True,
             retry=self._retry,
             endpoint=endpoint,
-            auth=self.auth.installation_auth(installation_id),
+            auth=auth,
+            **kwargs,
         )
-        return decode(response.content, Organization, endpoint=endpoint)
+        return decode(response.content, model, endpoint=endpoint)

@@ -47,6 +47,21 @@ async def _form(request: Request) -> dict[str, str]:
     return dict(pairs)
 
 
+async def _token_request(
+    request: Request, *, missing_grant: str
+) -> tuple[SandboxState, dict[str, str], str]:
+    """The sandbox, the token request's form and its ``grant_type``.
+
+    A missing grant type is refused with ``missing_grant``, worded as each server words it.
+    """
+    state = sandbox(request)
+    form = await _form(request)
+    grant = form.get("grant_type")
+    if not grant:
+        raise OAuthError(400, "invalid_request", missing_grant)
+    return state, form, grant
+
+
 def _authenticate_client(
     request: Request, form: dict[str, str], state: SandboxState, status: int
 ) -> Application:
@@ -78,11 +93,9 @@ def _requested_scopes(form: dict[str, str], allowed: frozenset[str]) -> list[str
 
 async def keycloak_token(request: Request) -> JSONResponse:
     """Keycloak ``client_credentials``: a real RS256 JWT, no refresh token."""
-    state = sandbox(request)
-    form = await _form(request)
-    grant = form.get("grant_type")
-    if not grant:
-        raise OAuthError(400, "invalid_request", "Missing form parameter: grant_type")
+    state, form, grant = await _token_request(
+        request, missing_grant="Missing form parameter: grant_type"
+    )
     if grant == "refresh_token":
         # The hml refresh section is commented out in the doc and Keycloak issues no refresh
         # token for client_credentials, so any refresh token presented here is unknown.
@@ -171,11 +184,7 @@ async def keycloak_certs(request: Request) -> JSONResponse:
 
 async def connect_token(request: Request) -> JSONResponse:
     """IdentityServer token endpoint: client_credentials and rotating refresh tokens."""
-    state = sandbox(request)
-    form = await _form(request)
-    grant = form.get("grant_type")
-    if not grant:
-        raise OAuthError(400, "invalid_request", "grant_type is missing")
+    state, form, grant = await _token_request(request, missing_grant="grant_type is missing")
     if grant not in ("client_credentials", "refresh_token"):
         raise OAuthError(400, "unsupported_grant_type", f"Unsupported grant_type: {grant}")
     # IdentityServer answers a bad client with 400 (Keycloak uses 401).
