@@ -11,6 +11,7 @@ from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
 from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, Profile
+from carbontui.transport import RetryPolicy
 
 
 @dataclass
@@ -22,6 +23,8 @@ class Services:
     force_read_only: bool = False
     #: Tests and snapshots route HTTP to an in-process sandbox through this.
     transport: httpx.AsyncBaseTransport | None = None
+    #: How sessions retry idempotent requests (tests pass one that does not really sleep).
+    retry: RetryPolicy | None = None
     cache: TokenCache = field(init=False)
     session: ProfileSession | None = field(default=None, init=False)
 
@@ -44,6 +47,10 @@ class Services:
         profile = self.config.profile(name)
         logging_setup.apply_profile(profile)
         self.session = ProfileSession(
-            profile, cache=self.cache, clock=self.clock, transport=self.transport
+            profile,
+            cache=self.cache,
+            clock=self.clock,
+            retry=self.retry,
+            transport=self.transport,
         )
         return self.session

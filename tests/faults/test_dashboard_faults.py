@@ -4,7 +4,6 @@ stale, notifies once per distinct problem, recovers by itself, and keeps service
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,18 +30,14 @@ FAILING = ["503", "429", "hang", "drop", "html", "shape", "401"]
 
 
 @pytest.fixture
-def make_app(
-    box: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Callable[[], CarbonApp]:
-    # The dashboard builds its sessions itself: retry without really sleeping.
-    monkeypatch.setattr(
-        "carbontui.api.session.RetryPolicy", functools.partial(RetryPolicy, sleep=NoSleep())
-    )
+def make_app(box: Sandbox, tmp_path: Path) -> Callable[[], CarbonApp]:
     config = load_config(with_timeout(Path(box.config.path), 0.3))
 
     def build() -> CarbonApp:
         history = ActionHistory(tmp_path / "history.jsonl")
-        return CarbonApp(config, profile="sandbox-hml", history=history)
+        # Retry without really sleeping.
+        retry = RetryPolicy(sleep=NoSleep())
+        return CarbonApp(config, profile="sandbox-hml", history=history, retry=retry)
 
     return build
 

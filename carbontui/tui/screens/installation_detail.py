@@ -120,14 +120,14 @@ class InstallationDetailScreen(ModalScreen[None]):
             await installation_tokens.mint(
                 registry,
                 self.installation.id,
-                gate=app.write_gate(),
-                confirm=app.ask_confirmation,
-                log=app.action_log(),
+                gate=app.writes.write_gate(),
+                confirm=app.writes.ask_confirmation,
+                log=app.writes.action_log(),
                 question=f"Mint an installation token for {name} to read it live?",
                 purpose="to read the organization live",
             )
         except ReadOnlyError:
-            app.refuse_read_only("mint a token")
+            app.writes.refuse_read_only("mint a token")
             return
         except NotConfirmedError:
             return

@@ -149,7 +149,7 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         assert client is not None
         try:
             result = await create_key(
-                client, client_id, display_name, ids, log=carbon_app(self).action_log()
+                client, client_id, display_name, ids, log=carbon_app(self).writes.action_log()
             )
         except CarbontuiError as exc:
             errors.update(Text.assemble(("not created: ", "bold"), neutralize(str(exc))))

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -139,7 +139,7 @@ class SecretOnceScreen(ModalScreen[None]):
             )
         )
         app = carbon_app(self)
-        app.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")
+        app.writes.record_action("save-key-profile", objects=[self.created.id, name], outcome="ok")
         app.reload_config()
 
     @on(Button.Pressed, "#secret-close")
@@ -160,3 +160,25 @@ class SecretOnceScreen(ModalScreen[None]):
             ),
             answered,
         )
+
+
+def quit_unless_secret_unsaved(app: App[None]) -> None:
+    """Quit ``app``; first ask if a new key's secret is on screen and was never saved."""
+    unsaved = any(
+        isinstance(screen, SecretOnceScreen) and not screen.saved_to for screen in app.screen_stack
+    )
+    if not unsaved:
+        app.exit()
+        return
+
+    def answered(confirmed: bool | None) -> None:
+        if confirmed:
+            app.exit()
+
+    app.push_screen(
+        ConfirmScreen(
+            "The new key's client secret was not saved and cannot be shown again. Quit?",
+            confirm_label="Yes, quit",
+        ),
+        answered,
+    )

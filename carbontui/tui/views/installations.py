@@ -109,13 +109,13 @@ class InstallationsView(TableView):
             minted = await installation_tokens.mint(
                 registry,
                 item.id,
-                gate=app.write_gate(),
-                confirm=app.ask_confirmation,
-                log=app.action_log(),
+                gate=app.writes.write_gate(),
+                confirm=app.writes.ask_confirmation,
+                log=app.writes.action_log(),
                 question=f"Mint an installation token for {item.organization.full_name}?",
             )
         except ReadOnlyError:
-            app.refuse_read_only("mint a token")
+            app.writes.refuse_read_only("mint a token")
             return
         except NotConfirmedError:
             return
@@ -142,14 +142,14 @@ class InstallationsView(TableView):
             result = await installation_tokens.revoke(
                 registry,
                 item.id,
-                gate=app.write_gate(),
-                confirm=app.ask_confirmation,
-                log=app.action_log(),
+                gate=app.writes.write_gate(),
+                confirm=app.writes.ask_confirmation,
+                log=app.writes.action_log(),
                 question=f"Revoke the token of {item.organization.full_name}?",
                 always_ask=True,
             )
         except ReadOnlyError:
-            app.refuse_read_only("revoke a token")
+            app.writes.refuse_read_only("revoke a token")
             return
         except installation_tokens.NothingToRevokeError:
             app.notify(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from carbontui.api.session import ProfileSession
+from carbontui.errors import ApiError, CarbontuiError
 from carbontui.sanitize import neutralize
+from carbontui.tui.identity import fetch_identity
+from carbontui.tui.services import Services
 
 
 class ContextHeader(Widget):
@@ -26,6 +31,25 @@ class ContextHeader(Widget):
     identity = reactive("")
     read_only = reactive(False)
     demo = reactive(False)
+
+    def show_session(self, services: Services) -> None:
+        """Show the open profile (or none); the identity is loaded separately."""
+        session = services.session
+        self.profile = session.profile.name if session else "-"
+        self.environment = session.profile.environment if session else ""
+        self.read_only = session is not None and services.read_only
+        self.identity = ""
+
+    @work(exclusive=True, group="identity")
+    async def load_identity(self, session: ProfileSession | None) -> None:
+        """Fill in who the profile's key is, without waiting for the Identity tab."""
+        if session is None or session.carbonext is None:
+            return
+        try:
+            self.identity = (await fetch_identity(session.carbonext)).headline
+        except CarbontuiError as exc:
+            reason = exc.message if isinstance(exc, ApiError) else str(exc)
+            self.identity = f"identity unknown ({reason})"
 
     def watch_environment(self, environment: str) -> None:
         self.set_class(environment == "prod", "-prod")
