@@ -1,7 +1,11 @@
-"""A dashboard wired to an in-process sandbox at a fixed URL (screenshots, snapshots).
+"""Test and picture support, not part of the running dashboard.
 
-``--demo`` runs the real server on loopback instead; this variant exists so pictures never
-contain an ephemeral port or a temporary path.
+A dashboard wired to an in-process sandbox at a fixed URL and a frozen clock, for the tests
+(``tests/tui``, ``tests/security``), the snapshot tests and ``scripts/screenshots.py``. Nothing
+that ``carbontui`` runs imports it: not the dashboard, and not ``--demo`` either, which starts the
+real sandbox server on loopback (``launch.demo_environment``). This variant exists so pictures
+never contain an ephemeral port or a temporary path. It stays in the package only because
+``scripts/screenshots.py`` imports it from there.
 """
 
 from __future__ import annotations
