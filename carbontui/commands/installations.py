@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TypedDict
 
 from carbontui.commands.context import (
     CommandContext,
@@ -14,6 +15,7 @@ from carbontui.commands.output import print_fields, print_json, print_table, war
 from carbontui.redaction import register_secret
 from carbontui.sanitize import neutralize
 from carbontui.usecases import installation_tokens
+from carbontui.usecases.gate import ActionLog, Confirm, WriteGate
 from carbontui.usecases.installation_tokens import RevokeOutcome
 
 
@@ -102,19 +104,24 @@ async def run_show(ctx: CommandContext) -> int:
     return 0
 
 
+class _Gated(TypedDict):
+    gate: WriteGate
+    confirm: Confirm
+    log: ActionLog
+
+
+def _gated(ctx: CommandContext, action: str) -> _Gated:
+    """What a gated use case takes from the CLI: the gate, its confirmation, the history."""
+    return {"gate": ctx.gate(), "confirm": ctx.confirmer(action), "log": ctx.action_log()}
+
+
 async def run_token(ctx: CommandContext) -> int:
     """Mint a fresh installation token (through the write gate) and print it with its expiry."""
     action = "mint an installation token"
     ctx.require_writable(action)
     async with ctx.session() as session:
         registry = session.require_registry()
-        minted = await installation_tokens.mint(
-            registry,
-            ctx.args.id,
-            gate=ctx.gate(),
-            confirm=ctx.confirmer(action),
-            log=ctx.action_log(),
-        )
+        minted = await installation_tokens.mint(registry, ctx.args.id, **_gated(ctx, action))
     token = minted.token
     if ctx.args.json:
         print_json(
@@ -156,12 +163,7 @@ async def run_revoke(ctx: CommandContext) -> int:
     async with ctx.session() as session:
         registry = session.require_registry()
         result = await installation_tokens.revoke(
-            registry,
-            ctx.args.id,
-            gate=ctx.gate(),
-            confirm=ctx.confirmer(action),
-            log=ctx.action_log(),
-            token=given,
+            registry, ctx.args.id, token=given, **_gated(ctx, action)
         )
     if ctx.args.json:
         print_json(

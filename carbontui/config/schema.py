@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from carbontui.config.errors import ConfigError, did_you_mean
@@ -23,6 +23,8 @@ from carbontui.config.models import (
 )
 from carbontui.config.secrets import MAX_SECRET_CHARS, SecretSource, secret_too_long
 from carbontui.sanitize import is_clean, neutralize
+
+T = TypeVar("T")
 
 TOP_LEVEL_KEYS = ("default_profile", "profiles")
 PROFILE_KEYS = (
@@ -83,22 +85,23 @@ def dotted(parts: tuple[str, ...]) -> str:
     return ".".join(p if _BARE_KEY.match(p) else '"' + p.replace('"', '\\"') + '"' for p in parts)
 
 
+#: TOML value types as an error message names them; first match wins (a bool is an int).
+_TYPE_NAMES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "a table"),
+    ((dt.date, dt.time), "a date/time"),
+)
+
+
 def type_name(value: object) -> str:
     """How a TOML value's type reads in an error message."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, dt.date | dt.time):
-        return "a date/time"
+    for kind, name in _TYPE_NAMES:
+        if isinstance(value, kind):
+            return name
     return type(value).__name__
 
 
@@ -138,23 +141,31 @@ class Table:
         """``missing required key 'KEY'``."""
         return self.error(f"missing required key '{self.name(key)}'")
 
-    def optional_str(self, key: str) -> str | None:
-        """A non-empty string, or ``None`` if absent."""
+    def present(self, key: str, value: T | None) -> T:
+        """``value`` read by an ``optional_*`` reader, which must not have found it absent."""
+        if value is None:
+            raise self.missing(key)
+        return value
+
+    def of_type(self, key: str, type_: type[T], expected: str) -> T | None:
+        """The value at ``key`` when it is a ``type_``, ``None`` if absent, else ``wrong_type``."""
         if key not in self.data:
             return None
         value = self.data[key]
-        if not isinstance(value, str):
-            raise self.wrong_type(key, "a string")
-        if not value.strip():
+        if not isinstance(value, type_):
+            raise self.wrong_type(key, expected)
+        return value
+
+    def optional_str(self, key: str) -> str | None:
+        """A non-empty string, or ``None`` if absent."""
+        value = self.of_type(key, str, "a string")
+        if value is not None and not value.strip():
             raise self.error(f"{self.name(key)} must not be empty")
         return value
 
     def required_str(self, key: str) -> str:
         """A non-empty string that must be present."""
-        value = self.optional_str(key)
-        if value is None:
-            raise self.missing(key)
-        return value
+        return self.present(key, self.optional_str(key))
 
     def boolean(self, key: str, default: bool) -> bool:
         """``true`` or ``false``."""
@@ -199,10 +210,7 @@ class Table:
 
     def required_url(self, key: str) -> str:
         """An absolute ``http://`` or ``https://`` URL that must be present."""
-        value = self.optional_url(key)
-        if value is None:
-            raise self.missing(key)
-        return value
+        return self.present(key, self.optional_url(key))
 
     def path(self, key: str, base_dir: Path) -> Path | None:
         """A file path; relative paths resolve against ``base_dir``."""
@@ -220,12 +228,8 @@ class Table:
 
     def table(self, key: str) -> Table | None:
         """A sub-table, or ``None`` if absent."""
-        if key not in self.data:
-            return None
-        value = self.data[key]
-        if not isinstance(value, dict):
-            raise self.wrong_type(key, f"a table ([{self.name(key)}])")
-        return Table(value, (*self.key, key), self.file)
+        value = self.of_type(key, dict, f"a table ([{self.name(key)}])")
+        return None if value is None else Table(value, (*self.key, key), self.file)
 
     def secret_source(self, key: str, *, inline_only: bool = False) -> SecretSource:
         """A required secret: ``"inline"``, ``{ env = "VAR" }`` or ``{ command = [...] }``.
