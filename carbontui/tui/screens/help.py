@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -35,6 +36,8 @@ def _pretty(key: str) -> str:
 
 class HelpScreen(ModalScreen[None]):
     """Groups: title → bindings."""
+
+    CSS_PATH = Path(__file__).with_name("help.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close")]
 

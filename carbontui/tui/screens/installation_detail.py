@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -46,6 +47,8 @@ def organization_fields(org: Organization) -> Text:
 
 class InstallationDetailScreen(ModalScreen[None]):
     """Organization details (refreshed with the installation's token when it may read them)."""
+
+    CSS_PATH = Path(__file__).with_name("installation_detail.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Back"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -32,6 +33,8 @@ SAMPLE_KEYS = 12
 
 class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
     """Dismisses with the created key, or None when cancelled."""
+
+    CSS_PATH = Path(__file__).with_name("key_create.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),

@@ -26,6 +26,8 @@ from carbontui.tui.services import Services
 class SecretOnceScreen(ModalScreen[None]):
     """Masked until revealed on purpose; closing asks whether the secret was stored."""
 
+    CSS_PATH = Path(__file__).with_name("secret_once.tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy secret"),
         Binding("v", "reveal", "Reveal"),
