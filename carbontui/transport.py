@@ -118,6 +118,21 @@ async def send(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class Sender:
+    """:func:`send` bound to one HTTP client and the retry policy of all its requests."""
+
+    client: httpx.AsyncClient
+    retry: RetryPolicy
+
+    async def __call__(
+        self, method: str, url: str, *, idempotent: bool, **kwargs: Any
+    ) -> httpx.Response:
+        return await send(
+            self.client, method, url, idempotent=idempotent, retry=self.retry, **kwargs
+        )
+
+
 async def _attempt(
     client: httpx.AsyncClient,
     method: str,

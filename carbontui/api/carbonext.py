@@ -21,7 +21,7 @@ from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.token import Token, TokenKey
 from carbontui.decoding import convert, decode, parse_json
 from carbontui.errors import ApiError, NetworkError, OutcomeUnknownError
-from carbontui.transport import RetryPolicy, send
+from carbontui.transport import RetryPolicy, Sender
 
 CLIENT_ID_PREFIX = "cbx_b2b_"
 APPLICATIONS = "/v1/customers/applications"
@@ -55,10 +55,9 @@ class CarbonextClient:
         retry: RetryPolicy,
         concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
-        self._http = http
+        self._send = Sender(http, retry)
         self._tokens = tokens
         self._cache = cache
-        self._retry = retry
         self.userinfo_url = userinfo_url
         self.concurrency = concurrency
         self.token_key = TokenKey(profile, SERVICE, client_id)
@@ -126,7 +125,9 @@ class CarbonextClient:
         }
         endpoint = f"POST {APPLICATIONS}"
         try:
-            response = await self._send("POST", APPLICATIONS, idempotent=False, json=body)
+            response = await self._send(
+                "POST", APPLICATIONS, idempotent=False, json=body, auth=self._auth
+            )
         except NetworkError:
             raise
         except ApiError as exc:
@@ -163,20 +164,8 @@ class CarbonextClient:
         return info
 
     async def _get(self, url: str, *, endpoint: str | None = None, **kwargs: Any) -> httpx.Response:
-        return await self._send("GET", url, idempotent=True, endpoint=endpoint, **kwargs)
-
-    async def _send(
-        self, method: str, url: str, *, idempotent: bool, **kwargs: Any
-    ) -> httpx.Response:
-        """One request with the profile's token (renewed and retried once on a 401)."""
-        return await send(
-            self._http,
-            method,
-            url,
-            idempotent=idempotent,
-            retry=self._retry,
-            auth=self._auth,
-            **kwargs,
+        return await self._send(
+            "GET", url, idempotent=True, endpoint=endpoint, auth=self._auth, **kwargs
         )
 
 

@@ -11,7 +11,7 @@ from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages, pl
 from carbontui.auth.registry import RegistryAuth, RevokeStatus
 from carbontui.auth.token import Token
 from carbontui.decoding import decode
-from carbontui.transport import RetryPolicy, send
+from carbontui.transport import RetryPolicy, Sender
 
 INSTALLATIONS = "/app/installations"
 
@@ -29,9 +29,8 @@ class RegistryClient:
         retry: RetryPolicy,
         concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
-        self._http = http
+        self._send = Sender(http, retry)
         self.auth = auth
-        self._retry = retry
         self.concurrency = concurrency
 
     @property
@@ -144,14 +143,7 @@ class RegistryClient:
         self, url: str, model: type[T], *, endpoint: str, auth: httpx.Auth, **kwargs: Any
     ) -> T:
         """``GET`` (retried: it is idempotent) and decode the body as ``model``."""
-        response = await send(
-            self._http,
-            "GET",
-            url,
-            idempotent=True,
-            retry=self._retry,
-            endpoint=endpoint,
-            auth=auth,
-            **kwargs,
+        response = await self._send(
+            "GET", url, idempotent=True, endpoint=endpoint, auth=auth, **kwargs
         )
         return decode(response.content, model, endpoint=endpoint)

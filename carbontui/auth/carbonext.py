@@ -16,7 +16,7 @@ from carbontui.clock import Clock
 from carbontui.decoding import convert, parse_json
 from carbontui.errors import AuthError
 from carbontui.redaction import register_secret
-from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, endpoint_name, send
+from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, Sender, endpoint_name
 
 
 class _TokenResponse(msgspec.Struct, frozen=True):
@@ -54,14 +54,13 @@ class CarbonextTokenSource:
         clock: Clock,
         retry: RetryPolicy,
     ) -> None:
-        self._http = http
+        self._send = Sender(http, retry)
         self._token_url = token_url
         self._client_id = client_id
         self._client_secret = client_secret
         self._scope = scope
         self._basic_auth = basic_auth
         self._clock = clock
-        self._retry = retry
         self.endpoint = endpoint_name("POST", token_url)
 
     def __repr__(self) -> str:
@@ -96,12 +95,10 @@ class CarbonextTokenSource:
         else:
             form = {**form, "client_id": self._client_id, "client_secret": self._client_secret}
             auth = None
-        response = await send(
-            self._http,
+        response = await self._send(
             "POST",
             self._token_url,
             idempotent=True,
-            retry=self._retry,
             endpoint=self.endpoint,
             error_class=AuthError,
             data=form,

@@ -19,7 +19,7 @@ from carbontui.clock import Clock
 from carbontui.decoding import decode
 from carbontui.errors import ApiError, AuthError
 from carbontui.redaction import register_secret
-from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, send
+from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, Sender
 
 SERVICE = "registry"
 
@@ -71,12 +71,11 @@ class RegistryAuth:
         clock: Clock,
         retry: RetryPolicy,
     ) -> None:
-        self._http = http
+        self._send = Sender(http, retry)
         self._profile = profile
         self.signer = signer
         self._cache = cache
         self._clock = clock
-        self._retry = retry
 
     def key(self, installation: str) -> TokenKey:
         """Cache key for the JWT ("jwt"), the app token ("app") or an installation id."""
@@ -128,12 +127,10 @@ class RegistryAuth:
             if kind is TokenKind.REGISTRY_APP
             else "POST /app/installations/{id}/accessTokens"
         )
-        response = await send(
-            self._http,
+        response = await self._send(
             "POST",
             path,
             idempotent=True,
-            retry=self._retry,
             endpoint=endpoint,
             error_class=AuthError,
             auth=self.jwt_auth,
@@ -184,12 +181,10 @@ class RegistryAuth:
             return RevokeStatus.NO_TOKEN
         endpoint = "DELETE /app/installations/token"
         try:
-            response = await send(
-                self._http,
+            response = await self._send(
                 "DELETE",
                 "/app/installations/token",
                 idempotent=False,
-                retry=self._retry,
                 endpoint=endpoint,
                 headers={"Authorization": f"Bearer {value}"},
                 max_bytes=MAX_TOKEN_BODY,
