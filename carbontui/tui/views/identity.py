@@ -28,6 +28,11 @@ class IdentityView(PollingView):
     """The Identity & tokens tab."""
 
     title = "Identity"
+    DEFAULT_CSS = """
+    IdentityView #identity-panel {
+        border: round $primary 50%;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_token", "Refresh token"),
         Binding("c", "copy_token", "Copy token"),
