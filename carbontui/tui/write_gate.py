@@ -14,10 +14,13 @@ from carbontui.errors import ReadOnlyError
 from carbontui.history import ActionHistory
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.services import Services
-from carbontui.usecases.gate import ActionLog, WriteGate
+from carbontui.usecases import installation_tokens
+from carbontui.usecases.gate import ActionLog, NotConfirmedError, WriteGate
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from carbontui.api.registry import RegistryClient
 
 
 class DashboardWrites:
@@ -76,3 +79,32 @@ class DashboardWrites:
     def record_action(self, action: str, *, objects: Sequence[str], outcome: str) -> None:
         """Append to the local history (through ``usecases.gate.ActionLog``)."""
         self.action_log().record(action, objects, outcome)
+
+    async def mint(
+        self,
+        registry: RegistryClient,
+        installation_id: str,
+        *,
+        question: str,
+        purpose: str | None = None,
+    ) -> installation_tokens.Minted | None:
+        """Mint through the use case with this dashboard's gate, modal and history.
+
+        ``None`` when the profile is read-only (the user is told) or the user said no; any
+        other failure is raised for the caller to show where it belongs.
+        """
+        try:
+            return await installation_tokens.mint(
+                registry,
+                installation_id,
+                gate=self.write_gate(),
+                confirm=self.ask_confirmation,
+                log=self.action_log(),
+                question=question,
+                purpose=purpose,
+            )
+        except ReadOnlyError:
+            self.refuse_read_only("mint a token")
+        except NotConfirmedError:
+            pass
+        return None

@@ -15,12 +15,10 @@ from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Installation, Organization
 from carbontui.auth.token import Token
-from carbontui.errors import CarbontuiError, ReadOnlyError
+from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.services import Services
-from carbontui.usecases import installation_tokens
-from carbontui.usecases.gate import NotConfirmedError
 
 ACCESS_LEVELS = ("VIEW", "REQUEST", "WRITE")
 ORG_INFO = "organization_info"
@@ -120,26 +118,19 @@ class InstallationDetailScreen(ModalScreen[None]):
             return
         app = carbon_app(self)
         try:
-            await installation_tokens.mint(
+            minted = await app.writes.mint(
                 registry,
                 self.installation.id,
-                gate=app.writes.write_gate(),
-                confirm=app.writes.ask_confirmation,
-                log=app.writes.action_log(),
                 question=f"Mint an installation token for {name} to read it live?",
                 purpose="to read the organization live",
             )
-        except ReadOnlyError:
-            app.writes.refuse_read_only("mint a token")
-            return
-        except NotConfirmedError:
-            return
         except CarbontuiError as exc:
             self.query_one("#org-status", Label).update(
                 Text.assemble(("could not load the organization: ", "bold red"), literal(exc))
             )
             return
-        await self._read_organization()
+        if minted is not None:
+            await self._read_organization()
 
     @work(exclusive=True)
     async def load_organization(self) -> None:

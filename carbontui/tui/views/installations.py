@@ -105,22 +105,13 @@ class InstallationsView(TableView):
         app = carbon_app(self)
         registry = self.services.session.registry if self.services.session else None
         assert registry is not None
+        question = f"Mint an installation token for {item.organization.full_name}?"
         try:
-            minted = await installation_tokens.mint(
-                registry,
-                item.id,
-                gate=app.writes.write_gate(),
-                confirm=app.writes.ask_confirmation,
-                log=app.writes.action_log(),
-                question=f"Mint an installation token for {item.organization.full_name}?",
-            )
-        except ReadOnlyError:
-            app.writes.refuse_read_only("mint a token")
-            return
-        except NotConfirmedError:
-            return
+            minted = await app.writes.mint(registry, item.id, question=question)
         except CarbontuiError as exc:
             app.notify(str(exc), title="Mint failed", severity="error")
+            return
+        if minted is None:
             return
         self.table.refresh()
         left = duration((minted.token.expires_at or 0) - self.services.clock())

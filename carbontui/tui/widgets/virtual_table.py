@@ -79,31 +79,24 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     cursor = reactive(0, always_update=True)
     stale = reactive(False)
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """A message about one row of a table."""
+
+        def __init__(self, table: VirtualTable, row: object) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table (lets ``@on(..., selector)`` match)."""
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor moved onto a row."""
 
-        def __init__(self, table: VirtualTable, row: object) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> VirtualTable:
-            """The table (lets ``@on(..., selector)`` match)."""
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter (or a click) on a row."""
-
-        def __init__(self, table: VirtualTable, row: object) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> VirtualTable:
-            """The table (lets ``@on(..., selector)`` match)."""
-            return self.table
 
     def __init__(
         self,
