@@ -60,6 +60,10 @@ class RegistryClient:
         """The installation token this process holds (no network), possibly expired."""
         return self.auth.cached_installation_token(installation_id)
 
+    def is_fresh(self, token: Token) -> bool:
+        """Whether ``token`` may still be used without minting a new one (no network)."""
+        return self.auth.is_fresh(token)
+
     async def list_page(self, page: int = 0, limit: int = 100) -> InstallationPage:
         """One page of installations, as the server numbers request pages."""
         return await self._get(

@@ -155,6 +155,10 @@ class RegistryAuth:
         """The installation token held in the cache (no network), possibly expired."""
         return self._cache.peek(self.key(installation_id))
 
+    def is_fresh(self, token: Token) -> bool:
+        """Whether the cache would hand ``token`` out without a new mint."""
+        return self._cache.is_fresh(token)
+
     async def revoke(self, installation_id: str, *, token: str | None = None) -> bool:
         """Revoke (see :meth:`revoke_status`); True when the token can no longer be used.
 

@@ -31,8 +31,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     )
     show.add_argument("id")
     show.set_defaults(handler=run_show)
-    token = inst_sub.add_parser("token", parents=[common], help="mint an installation token")
+    token = inst_sub.add_parser(
+        "token",
+        parents=[common],
+        help="an installation token: the one held while it is fresh, else a new one",
+    )
     token.add_argument("id")
+    token.add_argument("--force", action="store_true", help="mint a new token even if one is held")
     add_confirmation_options(token, "mint")
     token.set_defaults(handler=run_token)
     revoke = inst_sub.add_parser(
@@ -116,12 +121,15 @@ def _gated(ctx: CommandContext, action: str) -> _Gated:
 
 
 async def run_token(ctx: CommandContext) -> int:
-    """Mint a fresh installation token (through the write gate) and print it with its expiry."""
-    action = "mint an installation token"
-    ctx.require_writable(action)
+    """Print a usable installation token; a new one is minted through the write gate."""
     async with ctx.session() as session:
         registry = session.require_registry()
-        minted = await installation_tokens.mint(registry, ctx.args.id, **_gated(ctx, action))
+        minted = await installation_tokens.obtain(
+            registry,
+            ctx.args.id,
+            force=ctx.args.force,
+            **_gated(ctx, "mint an installation token"),
+        )
     token = minted.token
     if ctx.args.json:
         print_json(

@@ -6,9 +6,10 @@ import argparse
 import sys
 
 from carbontui.auth.token import Token
-from carbontui.commands.context import CommandContext, UsageError
+from carbontui.commands.context import CommandContext, UsageError, add_confirmation_options
 from carbontui.commands.output import print_fields, print_json, warn
 from carbontui.sanitize import neutralize
+from carbontui.usecases import installation_tokens
 from carbontui.usecases.identity import UserinfoIdentity, identify
 
 
@@ -25,6 +26,10 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     token.add_argument(
         "--installation", metavar="ID", help="registry: an installation token instead of the app's"
     )
+    token.add_argument(
+        "--force", action="store_true", help="a new token even if a fresh one is held"
+    )
+    add_confirmation_options(token, "mint")
     token.set_defaults(handler=run_token)
     whoami = sub.add_parser("whoami", parents=[common], help="who the profile's credentials are")
     whoami.set_defaults(handler=run_whoami)
@@ -40,13 +45,21 @@ async def run_token(ctx: CommandContext) -> int:
         token: Token
         if service == "carbonext":
             carbonext = session.require_carbonext()
-            token = await carbonext.token()
+            token = await carbonext.token(force=args.force)
         else:
             registry = session.require_registry()
             if args.installation:
-                token = await registry.installation_token(args.installation)
+                minted = await installation_tokens.obtain(
+                    registry,
+                    args.installation,
+                    force=args.force,
+                    gate=ctx.gate(),
+                    confirm=ctx.confirmer("mint an installation token"),
+                    log=ctx.action_log(),
+                )
+                token = minted.token
             else:
-                token = await registry.app_token()
+                token = await registry.app_token(force=args.force)
     if args.json:
         print_json(
             {

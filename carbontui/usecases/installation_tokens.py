@@ -87,6 +87,29 @@ async def mint(
     return Minted(installation_id, token)
 
 
+async def obtain(
+    registry: RegistryClient,
+    installation_id: str,
+    *,
+    gate: WriteGate,
+    confirm: Confirm,
+    log: ActionLog,
+    force: bool = False,
+    purpose: str | None = None,
+) -> Minted:
+    """A usable token for the installation: the one held (by this or, with the shared cache,
+    another carbontui process) while it is fresh; otherwise a new one through :func:`mint`.
+
+    Handing out a held token is a read (no gate, no history line); only a mint is a write.
+    """
+    held = held_token(registry, installation_id)
+    if not force and held is not None and registry.is_fresh(held):
+        return Minted(installation_id, held)
+    return await mint(
+        registry, installation_id, gate=gate, confirm=confirm, log=log, purpose=purpose
+    )
+
+
 def held_token(registry: RegistryClient, installation_id: str) -> Token | None:
     """The token this process minted for the installation and still holds, if any."""
     return registry.cached_installation_token(installation_id)
