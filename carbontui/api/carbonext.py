@@ -21,7 +21,7 @@ from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.token import Token, TokenKey
 from carbontui.decoding import convert, decode, parse_json
 from carbontui.errors import ApiError, NetworkError, OutcomeUnknownError
-from carbontui.transport import RetryPolicy, Sender
+from carbontui.transport import Sender
 
 CLIENT_ID_PREFIX = "cbx_b2b_"
 APPLICATIONS = "/v1/customers/applications"
@@ -45,22 +45,19 @@ class CarbonextClient:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        send: Sender,
+        tokens: CarbonextTokenSource,
         *,
         profile: str,
-        client_id: str,
-        tokens: CarbonextTokenSource,
         cache: TokenCache,
-        userinfo_url: str | None,
-        retry: RetryPolicy,
         concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
-        self._send = Sender(http, retry)
+        self._send = send
         self._tokens = tokens
         self._cache = cache
-        self.userinfo_url = userinfo_url
+        self.userinfo_url = tokens.settings.userinfo_url
         self.concurrency = concurrency
-        self.token_key = TokenKey(profile, SERVICE, client_id)
+        self.token_key = TokenKey(profile, SERVICE, tokens.settings.client_id)
         self._auth = CachedBearerAuth(cache, self.token_key, tokens.fetch)
 
     async def token(self, *, force: bool = False) -> Token:

@@ -11,7 +11,7 @@ from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages, pl
 from carbontui.auth.registry import RegistryAuth, RevokeStatus
 from carbontui.auth.token import Token
 from carbontui.decoding import decode
-from carbontui.transport import RetryPolicy, Sender
+from carbontui.transport import Sender
 
 INSTALLATIONS = "/app/installations"
 
@@ -23,13 +23,12 @@ class RegistryClient:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        send: Sender,
         *,
         auth: RegistryAuth,
-        retry: RetryPolicy,
         concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
-        self._send = Sender(http, retry)
+        self._send = send
         self.auth = auth
         self.concurrency = concurrency
 

@@ -22,7 +22,7 @@ from carbontui.clock import Clock, system_clock
 from carbontui.config import ConfigError, Profile, Secret
 from carbontui.config.files import MAX_CONFIG_BYTES, read_regular_file
 from carbontui.logging_setup import request_log_hooks
-from carbontui.transport import RetryPolicy
+from carbontui.transport import RetryPolicy, Sender
 
 USER_AGENT = f"carbontui/{__version__} (+python-httpx/{httpx.__version__})"
 API_VERSION_HEADER = "x-icr-api-version"
@@ -157,41 +157,23 @@ class ProfileSession:
         settings = self.profile.carbonext
         assert settings is not None
         secret = resolve_client_secret(self.profile)  # before any client exists: may raise
-        http = self._http(settings.api_url)
+        send = Sender(self._http(settings.api_url), self.retry)
         tokens = CarbonextTokenSource(
-            http,
-            token_url=settings.token_url,
-            client_id=settings.client_id,
-            client_secret=secret.reveal(),
-            scope=settings.scope,
-            basic_auth=settings.token_auth == "client_secret_basic",
-            clock=self.clock,
-            retry=self.retry,
+            send, settings, client_secret=secret.reveal(), clock=self.clock
         )
-        return CarbonextClient(
-            http,
-            profile=self.profile.name,
-            client_id=settings.client_id,
-            tokens=tokens,
-            cache=self.cache,
-            userinfo_url=settings.userinfo_url,
-            retry=self.retry,
-        )
+        return CarbonextClient(send, tokens, profile=self.profile.name, cache=self.cache)
 
     def _build_registry(self) -> RegistryClient:
         settings = self.profile.registry
         assert settings is not None
         signer = AppJwtSigner(settings.app_id, settings.load_private_key().reveal(), self.clock)
-        http = self._http(settings.api_url, {API_VERSION_HEADER: settings.api_version})
-        auth = RegistryAuth(
-            http,
-            profile=self.profile.name,
-            signer=signer,
-            cache=self.cache,
-            clock=self.clock,
-            retry=self.retry,
+        send = Sender(
+            self._http(settings.api_url, {API_VERSION_HEADER: settings.api_version}), self.retry
         )
-        return RegistryClient(http, auth=auth, retry=self.retry)
+        auth = RegistryAuth(
+            send, profile=self.profile.name, signer=signer, cache=self.cache, clock=self.clock
+        )
+        return RegistryClient(send, auth=auth)
 
     async def aclose(self) -> None:
         """Close every HTTP client of this profile."""

@@ -13,10 +13,11 @@ from carbontui.auth.claims import typed_claims, unverified_claims
 from carbontui.auth.token import Token, TokenKind
 from carbontui.auth.validation import check_token, clamp_expiry, lifetime
 from carbontui.clock import Clock
+from carbontui.config.models import CarbonextSettings
 from carbontui.decoding import convert, parse_json
 from carbontui.errors import AuthError
 from carbontui.redaction import register_secret
-from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, Sender, endpoint_name
+from carbontui.transport import MAX_TOKEN_BODY, Sender, endpoint_name
 
 
 class _TokenResponse(msgspec.Struct, frozen=True):
@@ -43,25 +44,17 @@ class CarbonextTokenSource:
     """Obtains Carbonext access tokens for one client; plug ``fetch`` into the TokenCache."""
 
     def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        token_url: str,
-        client_id: str,
-        client_secret: str,
-        scope: str | None,
-        basic_auth: bool = False,
-        clock: Clock,
-        retry: RetryPolicy,
+        self, send: Sender, settings: CarbonextSettings, *, client_secret: str, clock: Clock
     ) -> None:
-        self._send = Sender(http, retry)
-        self._token_url = token_url
-        self._client_id = client_id
+        self._send = send
+        self.settings = settings
+        self._token_url = settings.token_url
+        self._client_id = settings.client_id
         self._client_secret = client_secret
-        self._scope = scope
-        self._basic_auth = basic_auth
+        self._scope = settings.scope
+        self._basic_auth = settings.token_auth == "client_secret_basic"
         self._clock = clock
-        self.endpoint = endpoint_name("POST", token_url)
+        self.endpoint = endpoint_name("POST", settings.token_url)
 
     def __repr__(self) -> str:
         return f"CarbonextTokenSource(client_id={self._client_id!r}, token_url={self._token_url!r})"

@@ -7,7 +7,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import httpx
 import msgspec
 
 from carbontui.auth.app_jwt import AppJwtSigner
@@ -19,7 +18,7 @@ from carbontui.clock import Clock
 from carbontui.decoding import decode
 from carbontui.errors import ApiError, AuthError
 from carbontui.redaction import register_secret
-from carbontui.transport import MAX_TOKEN_BODY, RetryPolicy, Sender
+from carbontui.transport import MAX_TOKEN_BODY, Sender
 
 SERVICE = "registry"
 
@@ -63,15 +62,14 @@ class RegistryAuth:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        send: Sender,
         *,
         profile: str,
         signer: AppJwtSigner,
         cache: TokenCache,
         clock: Clock,
-        retry: RetryPolicy,
     ) -> None:
-        self._send = Sender(http, retry)
+        self._send = send
         self._profile = profile
         self.signer = signer
         self._cache = cache

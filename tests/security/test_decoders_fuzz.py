@@ -25,10 +25,12 @@ from carbontui.auth.carbonext import CarbonextTokenSource, _TokenResponse
 from carbontui.auth.registry import AccessTokenPayload
 from carbontui.clock import ManualClock
 from carbontui.config import load_config
+from carbontui.config.models import CarbonextSettings
+from carbontui.config.secrets import SecretSource
 from carbontui.decoding import decode
 from carbontui.errors import ApiError
 from carbontui.sandbox import SandboxOptions, create_app, write_config
-from carbontui.transport import RetryPolicy, error_details
+from carbontui.transport import RetryPolicy, Sender, error_details
 
 NOW = 1_800_000_000.0
 ONCE = RetryPolicy(attempts=1)
@@ -278,15 +280,16 @@ def test_carbonext_grant_decodes_any_success(
     async def go() -> None:
         handler = lambda request: httpx.Response(200, content=body)  # noqa: E731
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-            source = CarbonextTokenSource(
-                http,
+            settings = CarbonextSettings(
+                api_url="http://fuzz.test",
                 token_url="http://fuzz.test/connect/token",
                 client_id="cbx_b2b_fuzz",
-                client_secret="fuzz-secret",
+                client_secret=SecretSource.from_value("fuzz-secret"),
                 scope="roles",
-                basic_auth=basic,
-                clock=ManualClock(NOW),
-                retry=ONCE,
+                token_auth="client_secret_basic" if basic else "client_secret_post",
+            )
+            source = CarbonextTokenSource(
+                Sender(http, ONCE), settings, client_secret="fuzz-secret", clock=ManualClock(NOW)
             )
             try:
                 token = await source._grant({"grant_type": "client_credentials"})
