@@ -20,7 +20,7 @@ from carbontui.config import (
 )
 from carbontui.history import ActionHistory
 from carbontui.sanitize import neutralize
-from carbontui.usecases.gate import ActionLog, Confirm, WriteGate
+from carbontui.usecases.gate import ActionLog, Confirm, GatedWrites, WriteGate
 
 
 class UsageError(Exception):
@@ -75,6 +75,10 @@ class CommandContext:
     def gate(self) -> WriteGate:
         """The write gate of the selected profile (``--read-only`` included)."""
         return WriteGate.for_profile(self.profile, read_only=self.read_only)
+
+    def writes(self, action: str) -> GatedWrites:
+        """What a gated use case takes from the CLI: the gate, its confirmation, the history."""
+        return GatedWrites(self.gate(), self.confirmer(action), self.action_log())
 
     def require_writable(self, action: str) -> None:
         """Refuse ``action`` on a read-only profile (``ReadOnlyError``, exit 2)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TypedDict
 
 from carbontui.commands.context import (
     CommandContext,
@@ -15,7 +14,7 @@ from carbontui.commands.output import print_fields, print_json, print_table, war
 from carbontui.redaction import register_secret
 from carbontui.sanitize import neutralize
 from carbontui.usecases import installation_tokens
-from carbontui.usecases.gate import ActionLog, Confirm, WriteGate
+from carbontui.usecases.describe import organization_facts
 from carbontui.usecases.installation_tokens import RevokeOutcome
 
 
@@ -88,36 +87,16 @@ async def run_show(ctx: CommandContext) -> int:
     if ctx.args.json:
         print_json(item)
         return 0
-    org = item.organization
-    industry = org.organization_industries
+    organization = [
+        (f"organization {label}" if label in ("name", "id") else label, value)
+        for label, value in organization_facts(item.organization)
+    ]
     print_fields(
-        [
-            ("installation", item.id),
-            ("organization", org.full_name),
-            ("organization id", org.id),
-            ("type", org.type),
-            ("country", org.country_code),
-            ("city", org.city),
-            ("registration", org.registration_number),
-            ("industry", industry.name if industry else None),
-            ("website", org.website),
-            ("app name", item.app_name_id),
-        ]
+        [("installation", item.id), *organization, ("app", f"{item.app_name_id} ({item.app_id})")]
     )
     print()
     print_table(["RESOURCE", "ACCESS"], sorted(item.permissions.items()))
     return 0
-
-
-class _Gated(TypedDict):
-    gate: WriteGate
-    confirm: Confirm
-    log: ActionLog
-
-
-def _gated(ctx: CommandContext, action: str) -> _Gated:
-    """What a gated use case takes from the CLI: the gate, its confirmation, the history."""
-    return {"gate": ctx.gate(), "confirm": ctx.confirmer(action), "log": ctx.action_log()}
 
 
 async def run_token(ctx: CommandContext) -> int:
@@ -127,8 +106,8 @@ async def run_token(ctx: CommandContext) -> int:
         minted = await installation_tokens.obtain(
             registry,
             ctx.args.id,
+            ctx.writes("mint an installation token"),
             force=ctx.args.force,
-            **_gated(ctx, "mint an installation token"),
         )
     token = minted.token
     if ctx.args.json:
@@ -171,7 +150,7 @@ async def run_revoke(ctx: CommandContext) -> int:
     async with ctx.session() as session:
         registry = session.require_registry()
         result = await installation_tokens.revoke(
-            registry, ctx.args.id, token=given, **_gated(ctx, action)
+            registry, ctx.args.id, ctx.writes(action), token=given
         )
     if ctx.args.json:
         print_json(

@@ -52,10 +52,8 @@ async def run_token(ctx: CommandContext) -> int:
                 minted = await installation_tokens.obtain(
                     registry,
                     args.installation,
+                    ctx.writes("mint an installation token"),
                     force=args.force,
-                    gate=ctx.gate(),
-                    confirm=ctx.confirmer("mint an installation token"),
-                    log=ctx.action_log(),
                 )
                 token = minted.token
             else:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from carbontui import logging_setup
+from carbontui.api.carbonext import CarbonextClient
+from carbontui.api.registry import RegistryClient
 from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
 from carbontui.clock import Clock, system_clock
@@ -36,6 +38,16 @@ class Services:
         """The active profile."""
         assert self.session is not None, "no profile is open"
         return self.session.profile
+
+    @property
+    def carbonext(self) -> CarbonextClient | None:
+        """The open profile's Carbonext client, if it has one."""
+        return self.session.carbonext if self.session else None
+
+    @property
+    def registry(self) -> RegistryClient | None:
+        """The open profile's Registry client, if it has one."""
+        return self.session.registry if self.session else None
 
     @property
     def read_only(self) -> bool:

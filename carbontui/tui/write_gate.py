@@ -15,7 +15,7 @@ from carbontui.history import ActionHistory
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.services import Services
 from carbontui.usecases import installation_tokens
-from carbontui.usecases.gate import ActionLog, NotConfirmedError, WriteGate
+from carbontui.usecases.gate import ActionLog, GatedWrites, NotConfirmedError, WriteGate
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -76,6 +76,10 @@ class DashboardWrites:
 
         return ActionLog(self.history, profile, on_error=failed)
 
+    def gated(self) -> GatedWrites:
+        """What a gated use case takes from the dashboard: gate, modal, history."""
+        return GatedWrites(self.write_gate(), self.ask_confirmation, self.action_log())
+
     def record_action(self, action: str, *, objects: Sequence[str], outcome: str) -> None:
         """Append to the local history (through ``usecases.gate.ActionLog``)."""
         self.action_log().record(action, objects, outcome)
@@ -95,16 +99,32 @@ class DashboardWrites:
         """
         try:
             return await installation_tokens.mint(
-                registry,
-                installation_id,
-                gate=self.write_gate(),
-                confirm=self.ask_confirmation,
-                log=self.action_log(),
-                question=question,
-                purpose=purpose,
+                registry, installation_id, self.gated(), question=question, purpose=purpose
             )
         except ReadOnlyError:
             self.refuse_read_only("mint a token")
+        except NotConfirmedError:
+            pass
+        return None
+
+    async def revoke(
+        self, registry: RegistryClient, installation_id: str, *, question: str
+    ) -> installation_tokens.Revoked | None:
+        """Revoke the held token through the use case (always asks first).
+
+        ``None`` when refused (read-only, or no token held: the user is told) or declined;
+        any other failure is raised for the caller to show.
+        """
+        try:
+            return await installation_tokens.revoke(
+                registry, installation_id, self.gated(), question=question, always_ask=True
+            )
+        except ReadOnlyError:
+            self.refuse_read_only("revoke a token")
+        except installation_tokens.NothingToRevokeError:
+            self._app.notify(
+                "this installation has no token to revoke; mint one with t", severity="warning"
+            )
         except NotConfirmedError:
             pass
         return None

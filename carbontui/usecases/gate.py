@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from carbontui.config import Profile
 from carbontui.errors import CarbontuiError, ReadOnlyError
@@ -77,3 +78,15 @@ class ActionLog:
             self.history.record(self.profile, action, objects, outcome)
         except OSError as exc:
             self.on_error(exc)
+
+
+class GatedWrites(NamedTuple):
+    """What a write use case takes from its front end: the gate, how to ask, where to record."""
+
+    gate: WriteGate
+    confirm: Confirm
+    log: ActionLog
+
+    async def require(self, action: str, question: str, *, always_ask: bool = False) -> None:
+        """The gate's :meth:`WriteGate.require`, asked through this front end."""
+        await self.gate.require(action, question, self.confirm, always_ask=always_ask)

@@ -9,7 +9,7 @@ from carbontui.api.registry import RegistryClient
 from carbontui.auth.registry import RevokeStatus
 from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
-from carbontui.usecases.gate import ActionLog, Confirm, WriteGate
+from carbontui.usecases.gate import GatedWrites
 
 MINT = "mint-installation-token"
 REVOKE = "revoke-installation-token"
@@ -32,10 +32,12 @@ class NothingToRevokeError(CarbontuiError):
 
 @dataclass(frozen=True)
 class Minted:
-    """A fresh token, now cached for the installation."""
+    """A usable token for the installation, held in the cache."""
 
     installation_id: str
     token: Token
+    #: False when a token already held was handed out and nothing was sent.
+    new: bool = True
 
 
 class RevokeOutcome(StrEnum):
@@ -64,36 +66,31 @@ class Revoked:
 async def mint(
     registry: RegistryClient,
     installation_id: str,
+    writes: GatedWrites,
     *,
-    gate: WriteGate,
-    confirm: Confirm,
-    log: ActionLog,
     question: str | None = None,
     purpose: str | None = None,
 ) -> Minted:
     """Gate, then mint a fresh token (the cache keeps it). Raises ``NotConfirmedError``,
     ``ReadOnlyError`` or the API error (recorded). ``purpose`` goes into the history line."""
-    await gate.require(
+    await writes.require(
         "mint an installation token",
         question or f"Mint an installation token for {installation_id}?",
-        confirm,
     )
     try:
         token = await registry.installation_token(installation_id, force=True)
     except CarbontuiError as exc:
-        log.record(MINT, [installation_id], f"error: {exc}")
+        writes.log.record(MINT, [installation_id], f"error: {exc}")
         raise
-    log.record(MINT, [installation_id], f"ok ({purpose})" if purpose else "ok")
+    writes.log.record(MINT, [installation_id], f"ok ({purpose})" if purpose else "ok")
     return Minted(installation_id, token)
 
 
 async def obtain(
     registry: RegistryClient,
     installation_id: str,
+    writes: GatedWrites,
     *,
-    gate: WriteGate,
-    confirm: Confirm,
-    log: ActionLog,
     force: bool = False,
     purpose: str | None = None,
 ) -> Minted:
@@ -104,10 +101,8 @@ async def obtain(
     """
     held = held_token(registry, installation_id)
     if not force and held is not None and registry.is_fresh(held):
-        return Minted(installation_id, held)
-    return await mint(
-        registry, installation_id, gate=gate, confirm=confirm, log=log, purpose=purpose
-    )
+        return Minted(installation_id, held, new=False)
+    return await mint(registry, installation_id, writes, purpose=purpose)
 
 
 def held_token(registry: RegistryClient, installation_id: str) -> Token | None:
@@ -118,10 +113,8 @@ def held_token(registry: RegistryClient, installation_id: str) -> Token | None:
 async def revoke(
     registry: RegistryClient,
     installation_id: str,
+    writes: GatedWrites,
     *,
-    gate: WriteGate,
-    confirm: Confirm,
-    log: ActionLog,
     token: str | None = None,
     question: str | None = None,
     always_ask: bool = False,
@@ -132,19 +125,18 @@ async def revoke(
     question); then the confirmation; then exactly one ``DELETE`` (never retried).
     """
     action = "revoke an installation token"
-    gate.check_writable(action)
+    writes.gate.check_writable(action)
     if token is None and held_token(registry, installation_id) is None:
         raise NothingToRevokeError(installation_id)
-    await gate.require(
+    await writes.require(
         action,
         question or f"Revoke the token of installation {installation_id}?",
-        confirm,
         always_ask=always_ask,
     )
     try:
         status = await registry.revoke_status(installation_id, token=token)
     except CarbontuiError as exc:
-        log.record(REVOKE, [installation_id], f"error: {exc}")
+        writes.log.record(REVOKE, [installation_id], f"error: {exc}")
         raise
     if status is RevokeStatus.NO_TOKEN:  # dropped from the cache meanwhile
         raise NothingToRevokeError(installation_id)
@@ -154,5 +146,5 @@ async def revoke(
         RevokeStatus.UNCONFIRMED: RevokeOutcome.UNCONFIRMED,
     }[status]
     recorded = "ok" if outcome is RevokeOutcome.REVOKED else outcome.value
-    log.record(REVOKE, [installation_id], recorded)
+    writes.log.record(REVOKE, [installation_id], recorded)
     return Revoked(installation_id, outcome)

@@ -394,8 +394,9 @@ def test_installations_list_and_show(sandbox: Sandbox, run: Run) -> None:
     inst = installation(sandbox, 3)
     code, out, _ = run("installations", "show", inst.id)
     assert code == 0
-    assert f"installation:    {inst.id}" in out.splitlines()
-    assert f"organization:    {inst.organization.full_name}" in out.splitlines()
+    assert f"installation:      {inst.id}" in out.splitlines()
+    assert f"organization name: {inst.organization.full_name}" in out.splitlines()
+    assert f"organization id:   {inst.organization.id}" in out.splitlines()
     for resource, access in inst.permissions.items():
         assert any(line.split() == [resource, access] for line in out.splitlines())
     code, out, _ = run("installations", "show", inst.id, "--json")

@@ -13,7 +13,7 @@ from carbontui.errors import ReadOnlyError
 from carbontui.history import ActionHistory
 from carbontui.sandbox import SandboxServer
 from carbontui.usecases import installation_tokens
-from carbontui.usecases.gate import ActionLog, NotConfirmedError, WriteGate
+from carbontui.usecases.gate import ActionLog, GatedWrites, NotConfirmedError, WriteGate
 from carbontui.usecases.installation_tokens import NothingToRevokeError, RevokeOutcome
 
 HML = WriteGate("sandbox-hml", read_only=False, is_prod=False)
@@ -48,10 +48,10 @@ async def test_mint_then_revoke_the_held_token(
     async with ProfileSession(config.profile("sandbox-hml"), cache=TokenCache()) as session:
         registry = session.registry
         assert registry is not None
-        minted = await installation_tokens.mint(registry, inst, gate=HML, confirm=no, log=log)
+        minted = await installation_tokens.mint(registry, inst, GatedWrites(HML, no, log))
         assert minted.installation_id == inst
         assert registry.cached_installation_token(inst) is minted.token
-        result = await installation_tokens.revoke(registry, inst, gate=HML, confirm=no, log=log)
+        result = await installation_tokens.revoke(registry, inst, GatedWrites(HML, no, log))
         assert result == installation_tokens.Revoked(inst, RevokeOutcome.REVOKED)
         assert registry.cached_installation_token(inst) is None
     assert server.state.registry_tokens[minted.token.value].is_active is False
@@ -77,7 +77,7 @@ async def test_revoke_with_nothing_named_or_held_refuses_before_asking(
         assert session.registry is not None
         with pytest.raises(NothingToRevokeError) as caught:
             await installation_tokens.revoke(
-                session.registry, inst, gate=prod, confirm=confirm, log=log
+                session.registry, inst, GatedWrites(prod, confirm, log)
             )
     assert "it never mints a token just to revoke it" in str(caught.value)
     assert "--token-stdin" in str(caught.value)
@@ -92,14 +92,12 @@ async def test_a_token_that_is_already_invalid_is_not_reported_revoked(
     async with ProfileSession(config.profile("sandbox-hml"), cache=TokenCache()) as session:
         registry = session.registry
         assert registry is not None
-        token = (
-            await installation_tokens.mint(registry, inst, gate=HML, confirm=no, log=log)
-        ).token
+        token = (await installation_tokens.mint(registry, inst, GatedWrites(HML, no, log))).token
         first = await installation_tokens.revoke(
-            registry, inst, gate=HML, confirm=no, log=log, token=token.value
+            registry, inst, GatedWrites(HML, no, log), token=token.value
         )
         again = await installation_tokens.revoke(
-            registry, inst, gate=HML, confirm=no, log=log, token=token.value
+            registry, inst, GatedWrites(HML, no, log), token=token.value
         )
     assert first.outcome is RevokeOutcome.REVOKED
     assert again.outcome is RevokeOutcome.ALREADY_INVALID and again.token_is_dead
@@ -115,12 +113,35 @@ async def test_the_gate_comes_first(server: SandboxServer, config: Config, log: 
         registry = session.registry
         assert registry is not None
         with pytest.raises(ReadOnlyError):
-            await installation_tokens.mint(registry, inst, gate=read_only, confirm=yes, log=log)
+            await installation_tokens.mint(registry, inst, GatedWrites(read_only, yes, log))
         with pytest.raises(ReadOnlyError):
             await installation_tokens.revoke(
-                registry, inst, gate=read_only, confirm=yes, log=log, token="crs_x"
+                registry, inst, GatedWrites(read_only, yes, log), token="crs_x"
             )
         with pytest.raises(NotConfirmedError):
-            await installation_tokens.mint(registry, inst, gate=prod, confirm=no, log=log)
+            await installation_tokens.mint(registry, inst, GatedWrites(prod, no, log))
     assert server.state.registry_tokens == before
     assert outcomes(log) == []
+
+
+async def test_obtain_hands_out_a_held_token_and_gates_only_a_mint(
+    server: SandboxServer, config: Config, log: ActionLog
+) -> None:
+    inst = first_installation(server)
+    read_only = GatedWrites(WriteGate("sandbox-hml", read_only=True, is_prod=False), yes, log)
+    async with ProfileSession(config.profile("sandbox-hml"), cache=TokenCache()) as session:
+        registry = session.registry
+        assert registry is not None
+        with pytest.raises(ReadOnlyError):  # nothing held: obtaining one is a mint
+            await installation_tokens.obtain(registry, inst, read_only)
+        first = await installation_tokens.obtain(registry, inst, GatedWrites(HML, no, log))
+        before = dict(server.state.registry_tokens)
+        held = await installation_tokens.obtain(registry, inst, read_only)
+        assert (first.new, held.new) == (True, False)
+        assert held.token is first.token
+        assert server.state.registry_tokens == before  # handing out a held token sends nothing
+        forced = await installation_tokens.obtain(
+            registry, inst, GatedWrites(HML, no, log), force=True
+        )
+        assert forced.new and forced.token.value != first.token.value
+    assert outcomes(log) == [("mint-installation-token", "ok")] * 2

@@ -10,7 +10,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Installation, Organization
@@ -18,7 +17,9 @@ from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import field_lines, literal
+from carbontui.tui.screens.detail import DetailScreen
 from carbontui.tui.services import Services
+from carbontui.usecases.describe import organization_facts
 
 ACCESS_LEVELS = ("VIEW", "REQUEST", "WRITE")
 ORG_INFO = "organization_info"
@@ -26,36 +27,18 @@ ORG_INFO = "organization_info"
 
 def organization_fields(org: Organization) -> Text:
     """The organization as aligned ``label value`` lines."""
-    industry = org.organization_industries
-    rows: list[tuple[str, object]] = [
-        ("name", org.full_name),
-        ("id", org.id),
-        ("type", org.type),
-        ("country", org.country_code),
-        ("city", org.city),
-        ("address", org.physical_address),
-        ("zip", org.zip),
-        ("registration", org.registration_number),
-        ("industry", f"{industry.name} ({industry.code})" if industry else None),
-        ("website", org.website),
-        ("public", None if org.is_public is None else "yes" if org.is_public else "no"),
-    ]
-    return field_lines(rows)
+    return field_lines(organization_facts(org))
 
 
-class InstallationDetailScreen(ModalScreen[None]):
+class InstallationDetailScreen(DetailScreen):
     """Organization details (refreshed with the installation's token when it may read them)."""
 
     CSS_PATH = Path(__file__).with_name("installation_detail.tcss")
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Back"),
-        Binding("l", "read_live", "Read live"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("l", "read_live", "Read live")]
 
     def __init__(self, services: Services, installation: Installation) -> None:
-        super().__init__(classes="detail")
-        self.services = services
+        super().__init__(services)
         self.installation = installation
 
     def compose(self) -> ComposeResult:
@@ -94,7 +77,7 @@ class InstallationDetailScreen(ModalScreen[None]):
             )
 
     def _live_token(self) -> Token | None:
-        registry = self.services.session.registry if self.services.session else None
+        registry = self.services.registry
         if registry is None:
             return None
         token = registry.cached_installation_token(self.installation.id)
@@ -113,7 +96,7 @@ class InstallationDetailScreen(ModalScreen[None]):
             await self._read_organization()
             return
         name = self.installation.organization.full_name or self.installation.id
-        registry = self.services.session.registry if self.services.session else None
+        registry = self.services.registry
         if registry is None:
             return
         app = carbon_app(self)
@@ -140,7 +123,7 @@ class InstallationDetailScreen(ModalScreen[None]):
     async def _read_organization(self) -> str | None:
         """Read and show the organization; returns the error message, if any."""
         status = self.query_one("#org-status", Label)
-        registry = self.services.session.registry if self.services.session else None
+        registry = self.services.registry
         if registry is None:
             return "this profile has no CarbonRegistry section"
         status.update("loading organization…")

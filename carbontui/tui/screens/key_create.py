@@ -79,7 +79,7 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
     async def discover_permissions(self) -> None:
         """Learn grantable permissions from existing keys (ids) and userinfo (names)."""
         status = self.query_one("#create-perm-status", Label)
-        client = self.services.session.carbonext if self.services.session else None
+        client = self.services.carbonext
         if client is None:
             return
         granted_names: set[str] = set()
@@ -148,7 +148,7 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
     async def send(self, client_id: str, display_name: str, ids: list[str]) -> None:
         """The create request (``usecases.create_key``): exactly one attempt, whatever happens."""
         errors = self.query_one("#create-errors", Label)
-        client = self.services.session.carbonext if self.services.session else None
+        client = self.services.carbonext
         assert client is not None
         try:
             result = await create_key(

@@ -9,26 +9,22 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Application, ApplicationSummary
 from carbontui.errors import CarbontuiError
 from carbontui.tui.formatting import field_lines, literal
+from carbontui.tui.screens.detail import DetailScreen
 from carbontui.tui.services import Services
 
 
-class KeyDetailScreen(ModalScreen[None]):
+class KeyDetailScreen(DetailScreen):
     """Loads ``GET /v1/customers/applications/{id}`` and shows the permission table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Back"),
-        Binding("c", "copy_id", "Copy client id"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("c", "copy_id", "Copy client id")]
 
     def __init__(self, services: Services, summary: ApplicationSummary) -> None:
-        super().__init__(classes="detail")
-        self.services = services
+        super().__init__(services)
         self.summary = summary
 
     def compose(self) -> ComposeResult:
@@ -61,7 +57,7 @@ class KeyDetailScreen(ModalScreen[None]):
     async def load(self) -> None:
         """Fetch the key's detail; errors stay on this screen."""
         status = self.query_one("#key-detail-status", Label)
-        client = self.services.session.carbonext if self.services.session else None
+        client = self.services.carbonext
         if client is None:
             status.update("this profile has no Carbonext section")
             return

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Awaitable, Callable
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -10,15 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from carbontui.api.models import Installation
-from carbontui.errors import CarbontuiError, ReadOnlyError
+from carbontui.api.registry import RegistryClient
+from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import duration, token_status
 from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
-from carbontui.usecases import installation_tokens
-from carbontui.usecases.gate import NotConfirmedError
 from carbontui.usecases.installation_tokens import RevokeOutcome
+
+R = TypeVar("R")
 
 REVOKE_MESSAGES = {
     RevokeOutcome.REVOKED: "token revoked",
@@ -67,7 +69,7 @@ class InstallationsView(TableView):
         yield StatusLine()
 
     def _token_cell(self, item: Installation) -> Text:
-        registry = self.services.session.registry if self.services.session else None
+        registry = self.services.registry
         token = registry.cached_installation_token(item.id) if registry else None
         return token_status(token, self.services.clock())
 
@@ -76,12 +78,9 @@ class InstallationsView(TableView):
         if registry is None:
             return
 
-        try:
-            items = await registry.list_all(on_progress=self.report_progress)
-        finally:
-            self.status.progress = ""
-        self.table.set_rows(items)
-        self.summarise(f" of app {registry.app_id}")
+        await self.fill(
+            registry.list_all(on_progress=self.report_progress), f" of app {registry.app_id}"
+        )
 
     def on_tick(self, now: float) -> None:
         self.table.refresh_cells()
@@ -95,70 +94,59 @@ class InstallationsView(TableView):
 
     def action_mint(self) -> None:
         """Mint a fresh token for the selected installation."""
-        item = self.table.current_row
-        if item is not None:
+        if (item := self.table.current_row) is not None:
             self.mint(item)
+
+    def action_revoke(self) -> None:
+        """Revoke the selected installation's token (asks first)."""
+        if (item := self.table.current_row) is not None:
+            self.revoke(item)
 
     @work(group="token-actions")
     async def mint(self, item: Installation) -> None:
         """Ask for confirmation where needed, then mint (``usecases.installation_tokens``)."""
-        app = carbon_app(self)
-        registry = self.services.session.registry if self.services.session else None
-        assert registry is not None
-        question = f"Mint an installation token for {item.organization.full_name}?"
-        try:
-            minted = await app.writes.mint(registry, item.id, question=question)
-        except CarbontuiError as exc:
-            app.notify(str(exc), title="Mint failed", severity="error")
-            return
-        if minted is None:
-            return
-        self.table.refresh()
-        left = duration((minted.token.expires_at or 0) - self.services.clock())
-        app.notify(f"token for {item.organization.full_name} minted; expires in {left}")
-
-    def action_revoke(self) -> None:
-        """Revoke the selected installation's token (asks first)."""
-        item = self.table.current_row
-        if item is not None:
-            self.revoke(item)
+        name = item.organization.full_name
+        writes = carbon_app(self).writes
+        minted = await self._token_write(
+            "Mint failed",
+            lambda registry: writes.mint(
+                registry, item.id, question=f"Mint an installation token for {name}?"
+            ),
+        )
+        if minted is not None:
+            left = duration((minted.token.expires_at or 0) - self.services.clock())
+            self.app.notify(f"token for {name} minted; expires in {left}")
 
     @work(group="token-actions")
     async def revoke(self, item: Installation) -> None:
         """Confirm, then revoke the held token once (never retried, never a fresh one)."""
-        app = carbon_app(self)
-        registry = self.services.session.registry if self.services.session else None
+        writes = carbon_app(self).writes
+        question = f"Revoke the token of {item.organization.full_name}?"
+        result = await self._token_write(
+            "Revoke failed", lambda registry: writes.revoke(registry, item.id, question=question)
+        )
+        if result is not None:
+            self.app.notify(REVOKE_MESSAGES[result.outcome])
+
+    async def _token_write(
+        self, failed: str, write: Callable[[RegistryClient], Awaitable[R | None]]
+    ) -> R | None:
+        """Run a gated token write; a failure is a toast titled ``failed``; redraw on success."""
+        registry = self.services.registry
         assert registry is not None
         try:
-            result = await installation_tokens.revoke(
-                registry,
-                item.id,
-                gate=app.writes.write_gate(),
-                confirm=app.writes.ask_confirmation,
-                log=app.writes.action_log(),
-                question=f"Revoke the token of {item.organization.full_name}?",
-                always_ask=True,
-            )
-        except ReadOnlyError:
-            app.writes.refuse_read_only("revoke a token")
-            return
-        except installation_tokens.NothingToRevokeError:
-            app.notify(
-                "this installation has no token to revoke; mint one with t", severity="warning"
-            )
-            return
-        except NotConfirmedError:
-            return
+            result = await write(registry)
         except CarbontuiError as exc:
-            app.notify(str(exc), title="Revoke failed", severity="error")
-            return
-        self.table.refresh()
-        app.notify(REVOKE_MESSAGES[result.outcome])
+            self.app.notify(str(exc), title=failed, severity="error")
+            return None
+        if result is not None:
+            self.table.refresh()
+        return result
 
     def action_copy_token(self) -> None:
         """Copy the selected installation's token."""
         item = self.table.current_row
-        registry = self.services.session.registry if self.services.session else None
+        registry = self.services.registry
         if item is None or registry is None:
             return
         token = registry.cached_installation_token(item.id)

@@ -41,12 +41,7 @@ class KeysView(TableView):
         if client is None:
             return
 
-        try:
-            keys = await client.list_all(on_progress=self.report_progress)
-        finally:
-            self.status.progress = ""
-        self.table.set_rows(keys)
-        self.summarise()
+        await self.fill(client.list_all(on_progress=self.report_progress))
 
     @on(VirtualTable.RowSelected, "#keys-table")
     def _open(self, event: VirtualTable.RowSelected) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Awaitable, Sequence
+from typing import Any, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -48,6 +49,15 @@ class TableView(PollingView):
             else f"{table.total_count:,}"
         )
         self.status.summary = f"{count} {self.noun}{suffix}"
+
+    async def fill(self, rows: Awaitable[Sequence[Any]], suffix: str = "") -> None:
+        """Await a full listing (progress shown meanwhile), then show it and its summary."""
+        try:
+            loaded = await rows
+        finally:
+            self.status.progress = ""
+        self.table.set_rows(loaded)
+        self.summarise(suffix)
 
     def report_progress(self, loaded: int, total: int) -> None:
         """Show ``loading n/N (p%)`` while a multi-page load runs."""
