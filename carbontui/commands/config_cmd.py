@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import dataclass, field
 
 from carbontui.api.session import resolve_client_secret
-from carbontui.auth.app_jwt import AppJwtSigner
+from carbontui.auth.app_jwt import AppJwtSigner, PrivateKeyError
 from carbontui.clock import system_clock
 from carbontui.commands.context import CommandContext
 from carbontui.commands.output import print_json, print_table, warn
-from carbontui.config import resolve_config_path, write_starter_config
+from carbontui.config import (
+    ConfigError,
+    Profile,
+    resolve_config_path,
+    resolve_profile_name,
+    write_starter_config,
+)
 from carbontui.sanitize import neutralize
 
 
@@ -41,55 +49,97 @@ async def run_path(ctx: CommandContext) -> int:
     return 0
 
 
-async def run_check(ctx: CommandContext) -> int:
-    """Load and validate; resolve the selected profile's secrets and key without printing them.
+@dataclass
+class ProfileCheck:
+    """What ``config check`` found for one profile."""
 
-    Any problem is a ``ConfigError`` (exit 2) naming the file, key, variable or command;
-    other profiles that could not be loaded are listed and also make the check exit 2.
-    """
-    config = ctx.config
-    profile = ctx.profile
-    services: dict[str, str] = {}
+    profile: Profile
+    services: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def check_profile(profile: Profile) -> ProfileCheck:
+    """Resolve the profile's secret and key (values never kept); every failure is listed."""
+    found = ProfileCheck(profile)
     if profile.carbonext is not None:
         settings = profile.carbonext
-        resolve_client_secret(profile)
-        services["carbonext"] = (
-            f"client {settings.client_id}, secret from {settings.client_secret.describe()}"
-        )
+        try:
+            resolve_client_secret(profile)
+        except ConfigError as exc:
+            found.problems.append(str(exc))
+        else:
+            found.services["carbonext"] = (
+                f"client {settings.client_id}, secret from {settings.client_secret.describe()}"
+            )
     if profile.registry is not None:
         registry = profile.registry
-        signer = AppJwtSigner(registry.app_id, registry.load_private_key().reveal(), system_clock)
-        services["registry"] = (
-            f"app {registry.app_id}, {signer.algorithm} key {registry.private_key_file}"
-        )
-    # Other profiles that could not be loaded: the selected one works, but the config is not
-    # all valid, so say which and fail the check.
-    problems = {neutralize(name): neutralize(message) for name, message in config.problems.items()}
+        try:
+            key = registry.load_private_key().reveal()
+            signer = AppJwtSigner(registry.app_id, key, system_clock)
+        except (ConfigError, PrivateKeyError) as exc:
+            found.problems.append(f"profile '{profile.name}': registry: {exc}")
+        else:
+            found.services["registry"] = (
+                f"app {registry.app_id}, {signer.algorithm} key {registry.private_key_file}"
+            )
+    return found
+
+
+async def run_check(ctx: CommandContext) -> int:
+    """Load and validate; resolve secrets and keys without printing them.
+
+    Every profile is checked (only the named one with ``--profile``/``CARBONTUI_PROFILE``) and
+    every problem is reported, not the first: a config that does not parse, or a named
+    profile that cannot be loaded, is one ``ConfigError`` (exit 2); otherwise exit 2 when any
+    profile has a problem.
+    """
+    config = ctx.config
+    if resolve_profile_name(getattr(ctx.args, "profile", None), ctx.env) is not None:
+        profiles = [ctx.profile]
+    else:
+        profiles = list(config.profiles.values())
+    checks = [check_profile(profile) for profile in profiles]
+    unloadable = {
+        neutralize(name): neutralize(message) for name, message in config.problems.items()
+    }
+    failed = len(unloadable) + sum(1 for check in checks if check.problems)
     if ctx.args.json:
         print_json(
             {
                 "path": str(config.path),
-                "profile": profile.name,
-                "environment": profile.environment,
-                "ok": not problems,
-                "services": services,
+                "ok": not failed,
+                "profiles": {
+                    check.profile.name: {
+                        "environment": check.profile.environment,
+                        "readOnly": check.profile.read_only,
+                        "services": check.services,
+                        "problems": check.problems,
+                    }
+                    for check in checks
+                },
                 "warnings": list(config.warnings),
-                "problems": problems,
+                "problems": unloadable,
             }
         )
-        return 2 if problems else 0
-    count = len(config.profiles)
-    if problems:
-        print(f"{config.path}: {len(problems)} of {count + len(problems)} profiles have errors")
+        return 2 if failed else 0
+    count = len(config.profiles) + len(unloadable)
+    if failed:
+        print(f"{config.path}: {failed} of {count} profiles have errors")
     else:
         print(f"{config.path}: ok ({count} profile{'' if count == 1 else 's'})")
-    flags = ", read-only" if profile.read_only else ""
-    print(f"profile '{profile.name}' ({profile.environment}{flags}):")
-    for service, detail in services.items() or [("services", "none configured")]:
-        print(f"  {service + ':':<10} {detail}")
-    for name, message in problems.items():
+    for check in checks:
+        profile = check.profile
+        flags = ", read-only" if profile.read_only else ""
+        print(f"profile '{profile.name}' ({profile.environment}{flags}):")
+        for service, detail in check.services.items():
+            print(f"  {service + ':':<10} {neutralize(detail)}")
+        if not check.services and not check.problems:
+            print("  services:  none configured")
+        for problem in check.problems:
+            sys.stderr.write(f"carbontui: error: {neutralize(problem)}\n")
+    for name, message in unloadable.items():
         warn(f"profile '{name}' cannot be used: {message}")
-    return 2 if problems else 0
+    return 2 if failed else 0
 
 
 async def run_init(ctx: CommandContext) -> int:

@@ -139,3 +139,35 @@ def test_config_check_of_a_fully_valid_config_is_unchanged(
     code, out, err = run(capsys, "--config", str(path), "config", "check")
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"{path}: ok (1 profile)"
+
+
+def test_config_check_reports_every_problem_of_every_profile(
+    write_config: WriteFile, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("CBX_CHECK_MISSING", raising=False)
+    both_broken = (
+        "[profiles.envp.carbonext]\napi_url = 'https://x'\ntoken_url = 'https://x/t'\n"
+        "client_id = 'c'\nclient_secret = { env = 'CBX_CHECK_MISSING' }\n"
+        "[profiles.envp.registry]\napi_url = 'https://x'\napp_id = '1'\n"
+        "private_key_file = 'missing.pem'\n"
+    )
+    path = write_config(HML_CARBONEXT + both_broken + BROKEN)
+    code, out, err = run(capsys, "--config", str(path), "config", "check")
+    assert code == 2
+    assert out.splitlines()[0] == f"{path}: 2 of 3 profiles have errors"
+    assert "profile 'hml' (hml):" in out and "profile 'envp' (custom):" in out
+    problems = err.splitlines()
+    assert len(problems) == 3
+    assert "CBX_CHECK_MISSING is not set" in problems[0]
+    assert "profile 'envp': registry:" in problems[1] and "missing.pem" in problems[1]
+    assert problems[2].startswith("carbontui: profile 'broken' cannot be used: ")
+
+    code, out, _ = run(capsys, "--config", str(path), "config", "check", "--json")
+    data = json.loads(out)
+    assert (code, data["ok"], list(data["problems"])) == (2, False, ["broken"])
+    assert data["profiles"]["hml"]["problems"] == []
+    assert len(data["profiles"]["envp"]["problems"]) == 2
+
+    # Naming a profile checks that one alone.
+    code, out, err = run(capsys, "--config", str(path), "config", "check", "-p", "hml")
+    assert "envp" not in out + err and "profile 'hml' (hml):" in out
