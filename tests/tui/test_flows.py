@@ -236,8 +236,13 @@ async def test_profile_switch_cancels_old_workers_and_reloads(make_app: MakeApp)
         # The Profiles tab stays in front; the new Keys tab polls only once it is shown.
         assert app.query_one("#tabs").active == "profiles"
         new_keys = app.query_one(KeysView)
-        await pilot.pause(0.3)
-        assert new_keys.table.total_count == 0 and new_keys.last_success is None
+        loads: list[None] = []
+        new_keys.load = lambda: loads.append(None)  # type: ignore[assignment,method-assign,func-returns-value]
+        # Its first tick and one timer tick have run, so a visible view would have polled.
+        await wait_until(pilot, lambda: new_keys.ticks >= 2)
+        assert loads == [] and new_keys.table.total_count == 0
+        assert new_keys.last_success is None
+        del new_keys.load
         await pilot.press("1")
         new_view = await loaded_keys(app, pilot)
         assert new_view is not old_view
@@ -279,9 +284,8 @@ async def test_read_only_profile_blocks_create(make_app: MakeApp) -> None:
         await loaded_keys(app, pilot)
         assert app.query_one(ContextHeader).read_only
         await pilot.press("n")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: any("read-only" in n.message for n in app._notifications))
         assert not isinstance(app.screen, CreateKeyScreen)
-        assert any("read-only" in n.message for n in app._notifications)
 
 
 async def test_prod_profile_requires_typing_its_name(make_app: MakeApp) -> None:

@@ -46,6 +46,8 @@ class PollingView(Vertical):
         self.last_success: float | None = None
         self.failures = 0
         self.next_poll = 0.0
+        #: Ticks seen, hidden or not: what "a poll would have started by now" waits on.
+        self.ticks = 0
         self._problem = ""
         self._loaded_once = False
         self._status: StatusLine | None = None
@@ -91,6 +93,7 @@ class PollingView(Vertical):
 
         A hidden view does nothing at all; it catches up when its tab is shown.
         """
+        self.ticks += 1
         if self.is_gone or not self.is_active:
             return
         now = self.services.clock()
