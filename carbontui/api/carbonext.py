@@ -165,6 +165,13 @@ class CarbonextClient:
             "GET", url, idempotent=True, endpoint=endpoint, auth=self._auth, **kwargs
         )
 
+    async def raw(
+        self, method: str, path: str, *, idempotent: bool, **kwargs: Any
+    ) -> httpx.Response:
+        """Any request to the API with the profile's token (renewed once on a 401), for
+        ``carbontui api``. Retried only when ``idempotent``; errors are ``ApiError``."""
+        return await self._send(method, path, idempotent=idempotent, auth=self._auth, **kwargs)
+
 
 def _unique(*chunks: Iterable[ApplicationSummary]) -> list[ApplicationSummary]:
     # Rows may shift between pages while we read them; keep the first sighting of each id.

@@ -150,3 +150,10 @@ class RegistryClient:
             "GET", url, idempotent=True, endpoint=endpoint, auth=auth, **kwargs
         )
         return decode(response.content, model, endpoint=endpoint)
+
+    async def raw(
+        self, method: str, path: str, *, idempotent: bool, auth: httpx.Auth, **kwargs: Any
+    ) -> httpx.Response:
+        """Any request to the App API with ``auth`` (the JWT's, the app token's or an
+        installation's), for ``carbontui api``. Retried only when ``idempotent``."""
+        return await self._send(method, path, idempotent=idempotent, auth=auth, **kwargs)
