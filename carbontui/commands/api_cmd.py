@@ -22,13 +22,17 @@ from carbontui.commands.context import CommandContext, UsageError, add_confirmat
 from carbontui.commands.output import print_json, warn
 from carbontui.config.files import read_regular_file
 from carbontui.decoding import parse_json
-from carbontui.errors import ApiError, format_bytes
+from carbontui.errors import ApiError, CarbontuiError, format_bytes
 from carbontui.redaction import redact
 from carbontui.sanitize import neutralize
 from carbontui.transport import MAX_API_BODY
 from carbontui.usecases import installation_tokens
+from carbontui.usecases.gate import ActionLog
 
 SERVICES = ("carbonext", "registry")
+AUTO = "auto"
+#: The history's name for a request other than GET, HEAD or OPTIONS.
+API_ACTION = "api-request"
 #: ``--input`` reads at most this much (a request body as large as the largest answer).
 MAX_INPUT = MAX_API_BODY
 #: Each service's page-size parameter (the page number is ``page`` on both).
@@ -46,18 +50,21 @@ GET /app/installations/ID, POST /app/installations/ID/accessTokens), else the in
 token of --installation ID, else the app access token. --auth jwt|app|installation forces
 one. The x-icr-api-version header is always sent.
 
-The method is GET, or POST when -f or --input is given. -f fields are query parameters for
-GET and HEAD, else members of a JSON object body (query parameters again with --input).
+The method is GET, or POST when -f, -F or --input is given. Fields are query parameters
+for GET, HEAD and OPTIONS, else members of a JSON object body (-f a string, -F a JSON
+value such as 3, true, null or [{"id": "..."}]); with --input they are query parameters.
 Only GET, HEAD and OPTIONS are retried on transient failures or allowed on a read-only
-profile; any other method is sent exactly once, and on a prod profile needs --yes or
---confirm PROFILE. Revoking (DELETE /app/installations/token) is left to
+profile; any other method is sent exactly once, recorded in the action history, and on a
+prod profile needs --yes or --confirm PROFILE. Revoking (DELETE /app/installations/token) is left to
 `carbontui installations revoke`, which also forgets the token.
 
 To a terminal JSON is pretty-printed and other text neutralised; to a pipe the body is
 written as received. A 4xx/5xx answer exits 1 with the server's error on stderr.
 --paginate follows Carbonext (page, page-size, hasNextPage/totalPages) and Registry
-(page, limit, pagination.nextPage) paging, one JSON document per page; with --slurp one
-document {"items": [every row], "pages": N}.
+(page, limit, pagination.nextPage) paging, asking for 100 rows a page unless page-size or
+limit is given, and prints one JSON document per page; with --slurp one document
+{"items": [every row], "pages": N}. It stops at the last or an empty page, at the page
+count the first page claims, and refuses lists of more than 10,000 pages.
 """
 
 
@@ -84,6 +91,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         help="a string parameter (repeatable)",
     )
     api.add_argument(
+        "-F",
+        "--typed-field",
+        action="append",
+        default=[],
+        metavar="KEY=JSON",
+        help="a parameter whose value is JSON (repeatable)",
+    )
+    api.add_argument(
         "--input",
         metavar="FILE",
         help=f"send FILE ('-' for stdin, at most {format_bytes(MAX_INPUT)}) as the JSON body",
@@ -98,8 +113,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     api.add_argument("--installation", metavar="ID", help="registry: use this installation's token")
     api.add_argument(
         "--auth",
-        choices=[c.value for c in RegistryCredential],
-        help="registry: force the credential (default: automatic, see above)",
+        choices=[AUTO, *(c.value for c in RegistryCredential)],
+        default=AUTO,
+        help="registry: the credential (default: auto, see above)",
     )
     add_confirmation_options(api, "mint or write")
     api.set_defaults(handler=run_api)
@@ -123,29 +139,43 @@ def plan(args: argparse.Namespace) -> Call:
     except ValueError as exc:
         raise UsageError(f"api: {exc}") from None
     fields = [_field(item) for item in args.field]
+    fields += [_field(item, typed=True) for item in args.typed_field]
     method = args.method or ("POST" if fields or args.input else "GET")
     service = args.service or _default_service(args, path)
     _check_combinations(args, service, method, path)
     body: bytes | None = None
-    if args.input is not None:
-        body = read_input(args.input)
-        params += fields
-    elif method in READ_METHODS:
-        params += fields
+    if args.input is not None or method in READ_METHODS:
+        body = read_input(args.input) if args.input is not None else None
+        params += [(field.key, field.text) for field in fields]
     elif fields:
-        body = json.dumps(dict(fields)).encode()
+        body = json.dumps({field.key: field.value for field in fields}).encode()
     return Call(service, method, path, params, body)
 
 
-def _field(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
+@dataclass(frozen=True)
+class Field:
+    """One ``-f``/``-F`` parameter: its text (for a query) and its value (for a JSON body)."""
+
+    key: str
+    text: str
+    value: Any
+
+
+def _field(item: str, *, typed: bool = False) -> Field:
+    flag = "-F" if typed else "-f"
+    key, sep, text = item.partition("=")
     if not sep or not key:
-        raise UsageError(f"-f {item!r}: expected KEY=VALUE")
-    return key, value
+        raise UsageError(f"{flag} {item!r}: expected KEY=VALUE")
+    if not typed:
+        return Field(key, text, text)
+    try:
+        return Field(key, text, json.loads(text))
+    except (ValueError, RecursionError):
+        raise UsageError(f"-F {key}: the value is not JSON (use -f for a string)") from None
 
 
 def _default_service(args: argparse.Namespace, path: str) -> str:
-    if args.installation or args.auth or path == "/app" or path.startswith("/app/"):
+    if args.installation or args.auth != AUTO or path == "/app" or path.startswith("/app/"):
         return "registry"
     return "carbonext"
 
@@ -157,7 +187,7 @@ def _check_combinations(args: argparse.Namespace, service: str, method: str, pat
         raise UsageError("--include does not go with --slurp (one document of every page)")
     if args.paginate and method != "GET":
         raise UsageError(f"--paginate follows GET listings, not {method}")
-    if service == "carbonext" and (args.installation or args.auth):
+    if service == "carbonext" and (args.installation or args.auth != AUTO):
         raise UsageError("--installation and --auth are for the registry")
     if args.auth == RegistryCredential.INSTALLATION and not args.installation:
         raise UsageError("--auth installation needs --installation ID")
@@ -192,10 +222,25 @@ async def run_api(ctx: CommandContext) -> int:
         send = await _sender(ctx, session, call)
         if args.paginate:
             await _paginate(send, call, slurp=args.slurp, include=args.include)
-        else:
+            return 0
+        if call.method in READ_METHODS:
             response = await _send(send, call, call.params)
-            _print(response, include=args.include, separate=False)
+        else:
+            response = await _write(send, call, ctx.action_log())
+    _print(response, include=args.include, separate=False)
     return 0
+
+
+async def _write(send: Send, call: Call, log: ActionLog) -> httpx.Response:
+    """A request that may change something: sent once, and recorded in the history."""
+    what = [f"{call.service} {call.method} {call.path}"]
+    try:
+        response = await _send(send, call, call.params)
+    except CarbontuiError as exc:
+        log.record(API_ACTION, what, f"error: {exc}")
+        raise
+    log.record(API_ACTION, what, f"ok ({response.status_code})")
+    return response
 
 
 async def _sender(ctx: CommandContext, session: ProfileSession, call: Call) -> Send:
@@ -208,7 +253,10 @@ async def _sender(ctx: CommandContext, session: ProfileSession, call: Call) -> S
 
 async def _registry_auth(ctx: CommandContext, registry: RegistryClient, path: str) -> httpx.Auth:
     installation = ctx.args.installation
-    kind = RegistryCredential(ctx.args.auth or raw.registry_credential(path, installation))
+    given = ctx.args.auth
+    kind = (
+        raw.registry_credential(path, installation) if given == AUTO else RegistryCredential(given)
+    )
     if installation and kind is not RegistryCredential.INSTALLATION:
         warn(f"--installation is not used: this request carries the {kind.value} credential")
     if kind is RegistryCredential.JWT:

@@ -31,6 +31,7 @@ from carbontui.api import raw
 from carbontui.api.session import ProfileSession
 from carbontui.cli import main
 from carbontui.commands.api_cmd import MAX_INPUT, head
+from carbontui.history import ActionHistory
 from carbontui.redaction import MASK, register_secret
 from carbontui.sandbox.faults import Fault
 
@@ -289,13 +290,34 @@ def test_paginate_without_a_page_prints_the_document(sandbox: Sandbox, run: Run)
 
 def test_fields_make_a_json_post(private: tuple[Sandbox, Run]) -> None:
     box, run = private
+    read = next(p.id for p in box.state.catalog if p.name == "customer_applications_read")
     code, out, err = run(
-        "api", "/v1/customers/applications", "-f", "clientId=api_made", "-f", "displayName=By api"
+        "api",
+        "/v1/customers/applications",
+        "-f",
+        "clientId=api_made",
+        "-f",
+        "displayName=By api",
+        "-F",
+        f'permissions=[{{"id": "{read}"}}]',
     )
     assert (code, err) == (0, "")
     created = json.loads(out)
     assert created["clientId"] == "cbx_b2b_api_made" and created["clientSecret"]
-    assert box.state.applications_by_client_id["cbx_b2b_api_made"].display_name == "By api"
+    app = box.state.applications_by_client_id["cbx_b2b_api_made"]
+    assert (app.display_name, app.permission_ids) == ("By api", (read,))
+    code, out, err = run("api", "/v1/customers/applications", "-F", "displayName=By api")
+    assert (code, out) == (2, "")
+    assert "-F displayName: the value is not JSON (use -f for a string)" in err
+    code, out, _ = run("api", "-X", "GET", "/v1/customers/applications", "-F", "page-size=2")
+    assert code == 0 and len(json.loads(out)["items"]) == 2
+    assert box.stats()[CREATE_KEY] == 1
+    (entry,) = ActionHistory().entries()
+    assert (entry.profile, entry.action, entry.outcome) == (
+        "sandbox-hml",
+        "api-request",
+        "ok (201)",
+    )
 
 
 def test_input_file_and_stdin(
@@ -344,6 +366,14 @@ def test_a_post_is_never_retried_a_get_is(private: tuple[Sandbox, Run], sleeps: 
     assert code == 0 and json.loads(out)["items"]
     assert box.stats()[LIST_KEYS] == 2
     assert len(sleeps.delays) == 1
+    entries = [(e.action, e.objects, e.outcome) for e in ActionHistory().entries()]
+    assert entries == [
+        (
+            "api-request",
+            ("carbonext POST /v1/customers/applications",),
+            "error: POST /v1/customers/applications (503): Service Unavailable (injected)",
+        )
+    ]
 
 
 def test_read_only_refuses_a_post_but_reads(sandbox: Sandbox, run: Run) -> None:
@@ -358,6 +388,7 @@ def test_read_only_refuses_a_post_but_reads(sandbox: Sandbox, run: Run) -> None:
     assert sandbox.stats() == {}
     code, out, _ = run("--read-only", "api", "/v1/customers/applications")
     assert code == 0 and json.loads(out)["items"]
+    assert ActionHistory().entries() == []  # reads are not recorded, refusals send nothing
 
 
 def test_a_write_on_prod_needs_confirmation(sandbox: Sandbox, run: Run) -> None:
@@ -380,6 +411,7 @@ def test_a_write_on_prod_needs_confirmation(sandbox: Sandbox, run: Run) -> None:
         (["/v1/x", "-f", "novalue"], "expected KEY=VALUE"),
         (["--service", "carbonext", "--installation", "i", "/v1/x"], "are for the registry"),
         (["--auth", "installation", "/app/x"], "--auth installation needs --installation"),
+        (["--service", "carbonext", "--auth", "app", "/v1/x"], "are for the registry"),
         (["-X", "DELETE", "/app/installations/token"], "carbontui installations revoke"),
     ],
 )
