@@ -75,12 +75,16 @@ class BearerToken(httpx.Auth):
 
 
 def split_path(path: str) -> tuple[str, list[tuple[str, str]]]:
-    """``/p?a=1`` -> (``/p``, [("a", "1")]); a bare ``p`` gets its leading slash."""
+    """``/p?a=1`` -> (``/p``, [("a", "1")]); a bare ``p`` gets its leading slash.
+
+    The path stays percent-encoded (``%2F`` is not a separator). A URL, or anything with a
+    scheme or host, is a ``ValueError``: a token goes only to the profile's own host.
+    """
     url = httpx.URL(path)
-    if url.is_absolute_url or path.startswith("//"):
+    if url.scheme or url.host or path.startswith("//"):
         raise ValueError("give a path of the service (e.g. /app/installations), not a URL")
-    clean = url.path if url.path.startswith("/") else "/" + url.path
-    return clean, list(url.params.multi_items())
+    encoded = url.copy_with(query=None, fragment=None).raw_path.decode("ascii")
+    return "/" + encoded.lstrip("/"), list(url.params.multi_items())
 
 
 @dataclass(frozen=True)

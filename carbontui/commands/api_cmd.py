@@ -141,11 +141,12 @@ def plan(args: argparse.Namespace) -> Call:
     fields = [_field(item) for item in args.field]
     fields += [_field(item, typed=True) for item in args.typed_field]
     method = args.method or ("POST" if fields or args.input else "GET")
+    if not method.isascii() or not method.isalpha():
+        raise UsageError(f"-X {method!r}: not an HTTP method")
     service = args.service or _default_service(args, path)
     _check_combinations(args, service, method, path)
-    body: bytes | None = None
-    if args.input is not None or method in READ_METHODS:
-        body = read_input(args.input) if args.input is not None else None
+    body = read_input(args.input) if args.input is not None else None
+    if body is not None or method in READ_METHODS:
         params += [(field.key, field.text) for field in fields]
     elif fields:
         body = json.dumps({field.key: field.value for field in fields}).encode()

@@ -405,10 +405,12 @@ def test_a_write_on_prod_needs_confirmation(sandbox: Sandbox, run: Run) -> None:
     [
         (["https://evil.example/v1/x"], "give a path of the service"),
         (["//evil.example/v1/x"], "give a path of the service"),
+        (["http:/evil.example/v1/x"], "give a path of the service"),
         (["--slurp", "/v1/customers/applications"], "--slurp needs --paginate"),
         (["--paginate", "-X", "POST", "/v1/customers/applications"], "--paginate follows GET"),
         (["--paginate", "--slurp", "-i", "/v1/x"], "--include does not go with --slurp"),
         (["/v1/x", "-f", "novalue"], "expected KEY=VALUE"),
+        (["-X", "GET /x HTTP/1.1", "/v1/x"], "not an HTTP method"),
         (["--service", "carbonext", "--installation", "i", "/v1/x"], "are for the registry"),
         (["--auth", "installation", "/app/x"], "--auth installation needs --installation"),
         (["--service", "carbonext", "--auth", "app", "/v1/x"], "are for the registry"),
@@ -422,6 +424,15 @@ def test_usage_errors_send_nothing(
     assert (code, out) == (2, "")
     assert message in err
     assert sandbox.stats() == {}
+
+
+def test_split_path() -> None:
+    assert raw.split_path("/v1/a%2Fb?x=1&x=2&y=") == (
+        "/v1/a%2Fb",
+        [("x", "1"), ("x", "2"), ("y", "")],
+    )
+    assert raw.split_path("v1/x#frag") == ("/v1/x", [])
+    assert raw.split_path("/a b/é") == ("/a%20b/%C3%A9", [])
 
 
 def test_registry_credential_rules() -> None:
