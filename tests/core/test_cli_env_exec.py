@@ -222,6 +222,18 @@ def test_env_only_for_the_services_the_profile_has(
     assert "has no [registry] section" in err
 
 
+def test_env_never_logs_the_tokens(
+    sandbox: Sandbox, capfd: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    log = tmp_path / "debug.log"
+    code, out, _ = run_cli(capfd, sandbox.config_path, "env", "--log-file", str(log))
+    assert code == 0
+    carbonext, registry = sh_eval(out, ("CARBONEXT_ACCESS_TOKEN", "CARBONREGISTRY_ACCESS_TOKEN"))
+    text = log.read_text()
+    assert "POST /app/accessTokens" in text  # the log was written
+    assert carbonext not in text and registry not in text
+
+
 def test_env_powershell_lines(sandbox: Sandbox, capfd: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capfd, sandbox.config_path, "env", "--shell", "powershell")
     assert code == 0

@@ -130,6 +130,32 @@ def test_include_redacts_token_headers_and_neutralises_them(
     assert json.loads(body)["items"][0]["id"] == key_row(1)["id"]
 
 
+def test_a_401_renews_the_token_once(hostile: HostileServer, cli: Cli) -> None:
+    first, second = (make_jwt({"jti": name}) for name in ("first", "second"))
+    tokens = iter([first, second])
+    hostile.route("POST", TOKEN_PATH, Dynamic(lambda _: Json(token_answer(next(tokens)))))
+    refused = Json({"statusCode": 401, "message": "expired", "error": "Unauthorized"}, 401)
+
+    def keys(request: Request) -> Json:
+        ok = request.header("authorization") == f"Bearer {second}"
+        return Json(keys_page([key_row(1)])) if ok else refused
+
+    hostile.route("GET", KEYS_PATH, Dynamic(keys))
+    result = cli("api", KEYS_PATH)
+    check_common(result, codes=[0], tokens=[first, second])
+    assert json.loads(result.stdout)["items"] == [key_row(1)]
+    assert len(hostile.requests_to(TOKEN_PATH)) == len(hostile.requests_to(KEYS_PATH)) == 2
+
+
+def test_a_second_401_is_the_answer(hostile: HostileServer, cli: Cli) -> None:
+    token = serve_token(hostile)
+    refused = Json({"statusCode": 401, "message": "go away", "error": "Unauthorized"}, 401)
+    hostile.route("GET", KEYS_PATH, refused)
+    result = cli("api", KEYS_PATH)
+    assert "(401): go away" in expect_api_error(result, token)
+    assert len(hostile.requests_to(KEYS_PATH)) == 2
+
+
 def test_a_redirect_is_not_followed(hostile: HostileServer, cli: Cli) -> None:
     token = serve_token(hostile)
     hostile.route("GET", KEYS_PATH, Redirect(STOLEN_PATH, status=307))
