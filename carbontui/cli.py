@@ -35,6 +35,12 @@ def _common_options() -> argparse.ArgumentParser:
         "--json", action="store_true", default=argparse.SUPPRESS, help="JSON output"
     )
     common.add_argument(
+        "--no-cache",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="keep tokens in this process only (not in the shared token cache)",
+    )
+    common.add_argument(
         "--log-file",
         default=argparse.SUPPRESS,
         metavar="PATH",

@@ -1,5 +1,6 @@
-"""Suite-wide isolation: no test reads the user's config or writes the user's state dir, and
-no test inherits process-wide state (registered secrets, parsed keys, TLS contexts) from another.
+"""Suite-wide isolation: no test reads the user's config or writes the user's state or cache
+dir, and no test inherits process-wide state (registered secrets, parsed keys, TLS contexts)
+from another.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def _isolated_user_dirs(
 ) -> Path:
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("CARBONTUI_STATE_DIR", str(state))
+    monkeypatch.setenv("CARBONTUI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("CARBONTUI_CONFIG", raising=False)
     monkeypatch.delenv("CARBONTUI_PROFILE", raising=False)
     return state

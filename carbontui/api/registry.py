@@ -59,6 +59,10 @@ class RegistryClient:
         """The installation token this process holds (no network), possibly expired."""
         return self.auth.cached_installation_token(installation_id)
 
+    def held_installation_token(self, installation_id: str) -> Token | None:
+        """The installation token held here or in the shared cache (no network)."""
+        return self.auth.held_installation_token(installation_id)
+
     def is_fresh(self, token: Token) -> bool:
         """Whether ``token`` may still be used without minting a new one (no network)."""
         return self.auth.is_fresh(token)

@@ -18,6 +18,7 @@ from carbontui.auth.app_jwt import AppJwtSigner, PrivateKeyError
 from carbontui.auth.cache import TokenCache
 from carbontui.auth.carbonext import CarbonextTokenSource
 from carbontui.auth.registry import RegistryAuth
+from carbontui.auth.shared_store import fingerprint, secret_fingerprint
 from carbontui.clock import Clock, system_clock
 from carbontui.config import ConfigError, Profile, Secret
 from carbontui.config.files import MAX_CONFIG_BYTES, read_regular_file
@@ -132,6 +133,12 @@ class ProfileSession:
             f"(add [profiles.{self.profile.name}.{service}] to the config)"
         )
 
+    def _share(self, service: str, *credential: str) -> None:
+        """Share this service's tokens across processes, bound to a fingerprint of
+        ``credential`` (unless the profile keeps its tokens in memory)."""
+        if self.profile.token_cache == "shared":
+            self.cache.share(self.profile.name, service, fingerprint(service, *credential))
+
     def _http(self, base_url: str, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
         verify = tls_context(str(self.profile.ca_bundle) if self.profile.ca_bundle else None)
         timeout = httpx.Timeout(self.profile.timeout, connect=min(5.0, self.profile.timeout))
@@ -161,12 +168,22 @@ class ProfileSession:
         tokens = CarbonextTokenSource(
             send, settings, client_secret=secret.reveal(), clock=self.clock
         )
+        self._share(
+            "carbonext",
+            settings.token_url,
+            settings.client_id,
+            secret_fingerprint(secret.reveal()),
+            settings.scope or "",
+            settings.token_auth,
+        )
         return CarbonextClient(send, tokens, profile=self.profile.name, cache=self.cache)
 
     def _build_registry(self) -> RegistryClient:
         settings = self.profile.registry
         assert settings is not None
-        signer = AppJwtSigner(settings.app_id, settings.load_private_key().reveal(), self.clock)
+        key = settings.load_private_key().reveal()
+        signer = AppJwtSigner(settings.app_id, key, self.clock)
+        self._share("registry", settings.api_url, settings.app_id, secret_fingerprint(key))
         send = Sender(
             self._http(settings.api_url, {API_VERSION_HEADER: settings.api_version}), self.retry
         )

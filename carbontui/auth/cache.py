@@ -1,4 +1,10 @@
-"""The process-wide token cache: single-flight fetches, refresh ahead of expiry."""
+"""The token cache: single-flight fetches, refresh ahead of expiry, optionally shared on disk.
+
+In memory, N concurrent callers on a cold entry cause one fetch. With a ``SharedTokenStore``
+and a *binding* registered for a (profile, service) pair (``share``), the entry is also shared
+with every other carbontui process of the user: a cold fetch holds the entry's file lock, so N
+processes on a cold entry cause one request too (the others wait and read its result).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
+from carbontui.auth.shared_store import NOT_SHARED, SharedTokenStore
 from carbontui.auth.token import Token, TokenKey
 from carbontui.clock import Clock, system_clock
 
@@ -26,6 +33,8 @@ class CacheStats:
     fetches: int = 0
     failures: int = 0
     hits: int = 0
+    #: Tokens taken from the shared store instead of fetched.
+    shared_hits: int = 0
 
 
 @dataclass
@@ -37,19 +46,34 @@ class _Entry:
 
 @dataclass
 class TokenCache:
-    """Tokens keyed by (profile, service, credential, installation), held in memory only.
+    """Tokens keyed by (profile, service, credential, installation).
 
     N concurrent callers on a cold or expiring entry cause exactly one fetch; the others await
     it. A failed fetch is not cached and every waiter gets its error. A token counts as expired
-    ``min(refresh_margin, 10 % of its lifetime)`` seconds before its real expiry.
+    ``min(refresh_margin, 10 % of its lifetime)`` seconds before its real expiry. Entries of
+    a (profile, service) registered with :meth:`share` also live in ``store``.
     """
 
     clock: Clock = system_clock
     refresh_margin: float = DEFAULT_REFRESH_MARGIN
     stats: CacheStats = field(default_factory=CacheStats)
+    store: SharedTokenStore | None = None
     #: Bumped on every change, so a UI can redraw only when something happened.
     version: int = field(default=0, init=False)
     _entries: dict[TokenKey, _Entry] = field(default_factory=dict, init=False, repr=False)
+    _bindings: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False)
+    _stamps: dict[TokenKey, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
+
+    def share(self, profile: str, service: str, binding: str) -> None:
+        """Share ``profile``'s ``service`` tokens through the store, bound to ``binding``
+        (a fingerprint of the credential they are obtained with). No-op without a store."""
+        if self.store is not None:
+            self._bindings[(profile, service)] = binding
+
+    def _binding(self, key: TokenKey) -> str | None:
+        if self.store is None or key.installation in NOT_SHARED:
+            return None
+        return self._bindings.get((key.profile, key.service))
 
     def margin_for(self, token: Token) -> float:
         """How long before real expiry this token is treated as expired."""
@@ -71,11 +95,43 @@ class TokenCache:
             self.stats.hits += 1
             return entry.token
         if entry.inflight is None:
-            entry.inflight = asyncio.ensure_future(self._fetch(key, entry, fetch))
+            entry.inflight = asyncio.ensure_future(self._obtain(key, entry, fetch, force))
         # shield: a cancelled caller must not cancel the fetch other callers wait on.
         return await asyncio.shield(entry.inflight)
 
-    async def _fetch(self, key: TokenKey, entry: _Entry, fetch: Fetcher) -> Token:
+    async def _obtain(self, key: TokenKey, entry: _Entry, fetch: Fetcher, force: bool) -> Token:
+        binding = self._binding(key)
+        if binding is None or self.store is None:
+            return await self._fetch(key, entry, fetch, None)
+        store = self.store
+        try:
+            async with store.locked(key, binding):
+                stored = store.load(key, binding)
+                if stored is not None and self._reusable(stored, entry, force):
+                    self.stats.shared_hits += 1
+                    self._keep(key, entry, stored)
+                    return stored
+                if entry.token is None and stored is not None:
+                    entry.token = stored  # its refresh token may still work
+                return await self._fetch(key, entry, fetch, binding)
+        finally:
+            entry.inflight = None
+
+    def _reusable(self, stored: Token, entry: _Entry, force: bool) -> bool:
+        """Whether a token another process stored may be handed out instead of fetching.
+
+        Not when it is about to expire. Under ``force`` only when it differs from the token
+        being replaced (another process already renewed it after the same 401).
+        """
+        if not self.is_fresh(stored):
+            return False
+        if not force:
+            return True
+        return entry.token is not None and stored.value != entry.token.value
+
+    async def _fetch(
+        self, key: TokenKey, entry: _Entry, fetch: Fetcher, binding: str | None
+    ) -> Token:
         self.stats.fetches += 1
         try:
             token = await fetch(entry.token)
@@ -93,33 +149,89 @@ class TokenCache:
                 "?" if left is None else f"{left:.0f}s",
                 "refresh token" if token.can_refresh else "new grant",
             )
-            entry.token = token
-            entry.version += 1
-            self._bump()
+            self._keep(key, entry, token)
+            if binding is not None and self.store is not None:
+                self.store.save(key, binding, token)
             return token
         finally:
             entry.inflight = None
 
-    def peek(self, key: TokenKey) -> Token | None:
-        """The cached token for ``key`` (fresh or not), without any network."""
-        entry = self._entries.get(key)
-        return entry.token if entry else None
-
-    def put(self, key: TokenKey, token: Token) -> None:
-        """Store a token obtained outside ``get`` (e.g. minted explicitly by the user)."""
-        entry = self._entries.setdefault(key, _Entry())
+    def _keep(self, key: TokenKey, entry: _Entry, token: Token) -> None:
         entry.token = token
         entry.version += 1
         self._bump()
 
+    def peek(self, key: TokenKey) -> Token | None:
+        """The token held in memory for ``key`` (fresh or not): no network, no disk."""
+        entry = self._entries.get(key)
+        return entry.token if entry else None
+
+    def lookup(self, key: TokenKey) -> Token | None:
+        """As :meth:`peek`, falling back to the shared store (what another process holds)."""
+        token = self.peek(key)
+        binding = self._binding(key)
+        if token is not None or binding is None or self.store is None:
+            return token
+        stored = self.store.load(key, binding)
+        if stored is not None:
+            self._keep(key, self._entries.setdefault(key, _Entry()), stored)
+        return stored
+
+    def put(self, key: TokenKey, token: Token) -> None:
+        """Store a token obtained outside ``get`` (e.g. minted explicitly by the user)."""
+        self._keep(key, self._entries.setdefault(key, _Entry()), token)
+        binding = self._binding(key)
+        if binding is not None and self.store is not None:
+            self.store.save(key, binding, token)
+
     def invalidate(self, key: TokenKey) -> Token | None:
-        """Drop the token for ``key`` (after a 401 or a revoke); returns what was dropped."""
+        """Drop the token for ``key`` (after a revoke or ``--force``), for every process.
+
+        Returns what was dropped from memory.
+        """
+        binding = self._binding(key)
+        if binding is not None and self.store is not None:
+            self.store.drop(key, binding)
         entry = self._entries.get(key)
         if entry is None or entry.token is None:
             return None
         dropped, entry.token = entry.token, None
         self._bump()
         return dropped
+
+    def sync(self) -> bool:
+        """Take in what other processes changed in the shared store; True if anything did.
+
+        Tokens stored by others appear; tokens others dropped (revoked, renewed after a
+        401) disappear. Only entries of shared (profile, service) pairs are touched, and a
+        file is read only when it changed since the last sync.
+        """
+        if self.store is None or not self._bindings:
+            return False
+        changed = False
+        present: set[TokenKey] = set()
+        for seen in self.store.scan():
+            key = seen.key
+            if self._bindings.get((key.profile, key.service)) != seen.binding:
+                continue
+            present.add(key)
+            if self._stamps.get(key) == seen.stamp:
+                continue
+            self._stamps[key] = seen.stamp
+            entry = self._entries.setdefault(key, _Entry())
+            if entry.token is None or entry.token.value != seen.token.value:
+                self._keep(key, entry, seen.token)
+                changed = True
+        for key, entry in self._entries.items():
+            if key in present or entry.token is None or entry.inflight is not None:
+                continue
+            if self._binding(key) is not None:
+                self._stamps.pop(key, None)
+                entry.token = None
+                changed = True
+        if changed:
+            self._bump()
+        return changed
 
     def items(self, profile: str | None = None) -> Iterator[tuple[TokenKey, Token]]:
         """Every cached token, optionally only one profile's."""

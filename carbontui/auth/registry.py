@@ -153,6 +153,11 @@ class RegistryAuth:
         """The installation token held in the cache (no network), possibly expired."""
         return self._cache.peek(self.key(installation_id))
 
+    def held_installation_token(self, installation_id: str) -> Token | None:
+        """As :meth:`cached_installation_token`, including one another carbontui process
+        holds in the shared token cache (a file read, no network)."""
+        return self._cache.lookup(self.key(installation_id))
+
     def is_fresh(self, token: Token) -> bool:
         """Whether the cache would hand ``token`` out without a new mint."""
         return self._cache.is_fresh(token)
@@ -177,7 +182,7 @@ class RegistryAuth:
         (expired or revoked): ``ALREADY_INVALID``, not ``REVOKED``.
         """
         key = self.key(installation_id)
-        cached = self._cache.peek(key)
+        cached = self._cache.lookup(key)
         value = token or (cached.value if cached is not None else None)
         if value is None:
             return RevokeStatus.NO_TOKEN

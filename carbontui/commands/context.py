@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from carbontui import logging_setup
 from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
+from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.config import (
     Config,
     Profile,
@@ -70,7 +71,12 @@ class CommandContext:
     def session(self) -> ProfileSession:
         """A fresh session for the selected profile (its ``log_file`` applies from here)."""
         logging_setup.apply_profile(self.profile)
-        return ProfileSession(self.profile, cache=TokenCache())
+        return ProfileSession(self.profile, cache=self.token_cache())
+
+    def token_cache(self) -> TokenCache:
+        """A cache backed by the shared store, or memory only with ``--no-cache``."""
+        shared = not getattr(self.args, "no_cache", False)
+        return TokenCache(store=SharedTokenStore() if shared else None)
 
     def gate(self) -> WriteGate:
         """The write gate of the selected profile (``--read-only`` included)."""

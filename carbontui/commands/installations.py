@@ -42,8 +42,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     revoke = inst_sub.add_parser(
         "revoke",
         parents=[common],
-        help="revoke (invalidate) the installation token piped in with --token-stdin; "
-        "it never mints one to revoke",
+        help="revoke (invalidate) the installation token piped in with --token-stdin, or the "
+        "one carbontui holds in its token cache; it never mints one to revoke",
     )
     revoke.add_argument("id")
     revoke.add_argument(
@@ -134,10 +134,9 @@ REVOKE_LINES = {
 
 
 async def run_revoke(ctx: CommandContext) -> int:
-    """Revoke the token given on stdin; without one, refuse and say what revoke can do.
-
-    The platform revokes only the token presented. A headless process holds no earlier token,
-    so without ``--token-stdin`` there is nothing to revoke: it never mints one to revoke.
+    """Revoke the token given on stdin, else the one held in the token cache; with neither,
+    refuse and say what revoke can do (it never mints one to revoke). The platform revokes
+    only the token presented.
     """
     action = "revoke an installation token"
     ctx.require_writable(action)

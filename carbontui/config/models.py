@@ -14,6 +14,8 @@ from carbontui.config.paths import credentials_path_for
 from carbontui.config.secrets import Secret, SecretSource
 
 TokenAuth = Literal["client_secret_post", "client_secret_basic"]
+#: Where a profile's tokens live: shared on disk by every carbontui process, or per process.
+TokenCacheMode = Literal["shared", "memory"]
 
 PROD_CARBONEXT_HOST = "api-b2b.carbonext.com.br"
 DEFAULT_REGISTRY_API_VERSION = "2023-06-16"
@@ -62,6 +64,7 @@ class Profile:
     read_only: bool = False
     poll_interval: float = 30
     timeout: float = 15
+    token_cache: TokenCacheMode = "shared"
     ca_bundle: Path | None = None
     #: Where to write a redacted debug log (``--log-file`` overrides).
     log_file: Path | None = None

@@ -19,6 +19,7 @@ from carbontui.config.models import (
     Profile,
     RegistrySettings,
     TokenAuth,
+    TokenCacheMode,
     infer_environment,
 )
 from carbontui.config.secrets import MAX_SECRET_CHARS, SecretSource, secret_too_long
@@ -32,6 +33,7 @@ PROFILE_KEYS = (
     "read_only",
     "poll_interval",
     "timeout",
+    "token_cache",
     "ca_bundle",
     "log_file",
     "carbonext",
@@ -49,6 +51,7 @@ CARBONEXT_KEYS = (
 REGISTRY_KEYS = ("api_url", "api_version", "app_id", "private_key_file")
 SECRET_SOURCE_KEYS = ("env", "command")
 TOKEN_AUTH_CHOICES: tuple[TokenAuth, ...] = ("client_secret_post", "client_secret_basic")
+TOKEN_CACHE_CHOICES: tuple[TokenCacheMode, ...] = ("shared", "memory")
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -325,6 +328,9 @@ def parse_profile(name: str, table: Table, base_dir: Path, source: Path) -> Prof
         read_only=table.boolean("read_only", False),
         poll_interval=table.seconds("poll_interval", 30, POLL_INTERVAL_BOUNDS),
         timeout=table.seconds("timeout", 15, TIMEOUT_BOUNDS),
+        token_cache=cast(
+            TokenCacheMode, table.choice("token_cache", TOKEN_CACHE_CHOICES, "shared")
+        ),
         ca_bundle=table.path("ca_bundle", base_dir),
         log_file=table.file_path("log_file", base_dir),
         carbonext=carbonext,

@@ -106,8 +106,9 @@ async def obtain(
 
 
 def held_token(registry: RegistryClient, installation_id: str) -> Token | None:
-    """The token this process minted for the installation and still holds, if any."""
-    return registry.cached_installation_token(installation_id)
+    """The token carbontui minted for the installation and still holds (in this process or,
+    with the shared cache, another), if any."""
+    return registry.held_installation_token(installation_id)
 
 
 async def revoke(

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import jwt
 import pytest
-from core_testlib import CREATE_KEY, LIST_KEYS, REVOKE, Sandbox
+from core_testlib import CREATE_KEY, INSTALLATION_TOKEN, LIST_KEYS, REVOKE, Sandbox
 
 import carbontui.commands.context as context_module
 from carbontui.api.session import ProfileSession
@@ -403,15 +403,25 @@ def test_installations_list_and_show(sandbox: Sandbox, run: Run) -> None:
     assert json.loads(out)["organization"]["id"] == inst.organization.id
 
 
-def test_installations_token_mints_a_fresh_token(sandbox: Sandbox, run: Run) -> None:
+def test_installations_token_reuses_the_shared_token_until_forced(
+    sandbox: Sandbox, run: Run
+) -> None:
     inst = installation(sandbox)
     code, first, _ = run("installations", "token", inst.id)
     code2, second, _ = run("installations", "token", inst.id, "--json")
     assert code == code2 == 0
     record = sandbox.state.registry_tokens[first.strip()]
     assert record.installation_id == inst.id and record.is_active
-    assert json.loads(second)["token"] != first.strip()
+    assert json.loads(second)["token"] == first.strip()  # one process minted, the next reused
     assert json.loads(second)["organizationId"] == inst.organization.id
+    assert sandbox.stats()[INSTALLATION_TOKEN] == 1
+    _, forced, _ = run("installations", "token", inst.id, "--force")
+    _, private, _ = run("installations", "token", inst.id, "--no-cache")
+    assert len({first, forced, private}) == 3
+    assert sandbox.stats()[INSTALLATION_TOKEN] == 3
+    _, after, _ = run("installations", "token", inst.id)
+    assert after == forced  # --force replaced the shared entry; --no-cache did not touch it
+    assert [e.action for e in ActionHistory().entries()] == ["mint-installation-token"] * 3
 
 
 def test_installations_revoke(sandbox: Sandbox, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

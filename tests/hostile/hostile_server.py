@@ -220,9 +220,10 @@ class Endless(Behaviour):
                 break
             piece = first or block
             first = b""
+            # Counted before the write: a client may read the chunk before drain() returns.
+            self.sent += len(piece)
             conn.writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
             await conn.writer.drain()
-            self.sent += len(piece)
         return False
 
 
