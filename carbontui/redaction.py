@@ -30,10 +30,13 @@ _PATTERNS = (
     # PEM blocks, whole or cut off.
     re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|\Z)", re.DOTALL),
     # `Authorization: Bearer x`, `client_secret=x`, `"refresh_token": "x"`, `(b'authorization',
-    # b'Basic x')`: the name, a separator, then the value (with an optional auth scheme).
+    # b'Basic x')`: the name, a separator, then the value (with an optional auth scheme). A
+    # value a known secret already turned into MASK is taken whole: the value characters stop
+    # at `]`, so `[REDACTED` alone would be masked again and leave `[REDACTED]]`.
     re.compile(
         rf"(?P<name>\b(?:{_SECRET_NAMES}))(?P<sep>['\"]?\s*[:=]\s*['\"]?|['\"]\s*,\s*b?['\"])"
-        r"(?P<value>(?:(?:Bearer|Basic|token)\s+)?[^\s'\"&,;}\])]+)",
+        r"(?P<value>(?:(?:Bearer|Basic|token)\s+)?"
+        rf"(?:{re.escape(MASK)}|[^\s'\"&,;}}\])])+)",
         re.IGNORECASE,
     ),
     re.compile(r"\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE),

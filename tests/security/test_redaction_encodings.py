@@ -71,3 +71,31 @@ def test_a_huge_value_is_remembered_in_pieces() -> None:
     register_secret(huge)
     assert redaction.known_secret_count() == 2
     assert redact(f"<{huge}>") == f"<{MASK}>"
+
+
+TOKEN = "abcdefghijklmnopqrstuvwxyz012345"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"Authorization: Bearer {TOKEN}", f"Authorization: {MASK}"),
+        (f'{{"refresh_token": "{TOKEN}"}}', f'{{"refresh_token": "{MASK}"}}'),
+        (f"password={TOKEN}123 end", f"password={MASK} end"),
+        ("secret=-----BEGIN X-----\nabc\n-----END X-----", f"secret={MASK}"),
+    ],
+    ids=["bearer-header", "json", "secret-prefix", "pem"],
+)
+def test_a_value_masked_already_is_not_masked_again(text: str, expected: str) -> None:
+    # A known secret (or a PEM block) is masked first; the `name: value` pattern then used to
+    # take `[REDACTED` as the value and leave `[REDACTED]]`.
+    register_secret(TOKEN)
+    assert redact(text) == expected
+    assert redact(expected) == expected
+
+
+def test_a_bearer_header_reads_the_same_whether_the_token_is_known_or_not() -> None:
+    line = f"Authorization: Bearer {TOKEN}"
+    unknown = redact(line)
+    register_secret(TOKEN)
+    assert redact(line) == unknown == f"Authorization: {MASK}"
