@@ -51,7 +51,15 @@ def _common_options() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    from carbontui.commands import api_cmd, config_cmd, env_cmd, installations, keys, tokens
+    from carbontui.commands import (
+        api_cmd,
+        cache_cmd,
+        config_cmd,
+        env_cmd,
+        installations,
+        keys,
+        tokens,
+    )
     from carbontui.sandbox.cli import add_arguments as add_sandbox_arguments
 
     common = _common_options()
@@ -72,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     config_cmd.add_parsers(sub, common)
     api_cmd.add_parsers(sub, common)
     env_cmd.add_parsers(sub, common)
+    cache_cmd.add_parsers(sub, common)
     sandbox = sub.add_parser("sandbox", help="serve a local emulator of both platforms")
     add_sandbox_arguments(sandbox)
     return parser

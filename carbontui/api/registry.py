@@ -55,6 +55,10 @@ class RegistryClient:
         """As :meth:`revoke`, telling revoked, already invalid, unconfirmed and no token apart."""
         return await self.auth.revoke_status(installation_id, token=token)
 
+    async def obtain_installation_token(self, installation_id: str) -> tuple[Token, bool]:
+        """A fresh installation token, reusing a held or shared one; and whether it is new."""
+        return await self.auth.obtain_installation_token(installation_id)
+
     def cached_installation_token(self, installation_id: str) -> Token | None:
         """The installation token this process holds (no network), possibly expired."""
         return self.auth.cached_installation_token(installation_id)

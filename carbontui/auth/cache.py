@@ -203,10 +203,10 @@ class TokenCache:
         """Take in what other processes changed in the shared store; True if anything did.
 
         Tokens stored by others appear; tokens others dropped (revoked, renewed after a
-        401) disappear. Only entries of shared (profile, service) pairs are touched, and a
-        file is read only when it changed since the last sync.
+        401, ``cache clear``) disappear. Only entries of shared (profile, service) pairs are
+        touched; the store reads a file again only when it changed since the last scan.
         """
-        if self.store is None or not self._bindings:
+        if self.store is None or not self._bindings or not self.store.usable():
             return False
         changed = False
         present: set[TokenKey] = set()

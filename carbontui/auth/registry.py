@@ -106,6 +106,24 @@ class RegistryAuth:
             self.key(installation_id), self.installation_fetcher(installation_id), force=force
         )
 
+    async def obtain_installation_token(self, installation_id: str) -> tuple[Token, bool]:
+        """A fresh installation token and whether this call minted it.
+
+        Not minted when one is held here or, with the shared cache, when another process
+        minted it while this one waited on the entry's lock (cross-process single-flight).
+        """
+        minted = False
+        fetch = self.installation_fetcher(installation_id)
+
+        async def fetch_noting(previous: Token | None = None) -> Token:
+            nonlocal minted
+            token = await fetch(previous)
+            minted = True
+            return token
+
+        token = await self._cache.get(self.key(installation_id), fetch_noting)
+        return token, minted
+
     async def fetch_app_token(self, previous: Token | None = None) -> Token:
         """``POST /app/accessTokens``."""
         return await self._mint("/app/accessTokens", TokenKind.REGISTRY_APP)

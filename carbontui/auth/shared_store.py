@@ -158,6 +158,8 @@ class Seen:
     token: Token
     #: Changes whenever the file is replaced: tells a rescan what is new.
     stamp: tuple[int, int]
+    #: The file's stat when it was read (what ``scan`` compares to skip unchanged files).
+    quick: tuple[int, ...] = ()
 
 
 class SharedTokenStore:
@@ -166,6 +168,7 @@ class SharedTokenStore:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root if root is not None else default_root()
         self._usable: bool | None = None
+        self._scanned: dict[str, Seen] = {}
 
     def __repr__(self) -> str:
         return f"SharedTokenStore({str(self.root)!r})"
@@ -236,20 +239,35 @@ class SharedTokenStore:
                 os.unlink(self.entry_path(key, binding))
 
     def scan(self) -> Iterator[Seen]:
-        """Every readable entry (unreadable ones are removed on the way)."""
+        """Every readable entry (unreadable ones are removed on the way).
+
+        A file whose stat is unchanged since the last scan is not read again, so a dashboard
+        can rescan every few seconds for the cost of a directory listing.
+        """
         if not self.usable():
             return
         try:
-            names = sorted(os.listdir(self.root))
+            with os.scandir(self.root) as listing:
+                files = sorted((e.name, e) for e in listing if e.name.endswith(".json"))
         except OSError:
             return
-        for name in names:
-            if not name.endswith(".json"):
+        memo: dict[str, Seen] = {}
+        for name, dirent in files:
+            try:
+                st = dirent.stat(follow_symlinks=False)
+            except OSError:
                 continue
-            found = self._read(self.root / name)
-            if found is not None:
+            quick = (st.st_mtime_ns, st.st_ino, st.st_mode, st.st_uid, st.st_size)
+            seen = self._scanned.get(name)
+            if seen is None or seen.quick != quick:
+                found = self._read(self.root / name)
+                if found is None:
+                    continue
                 stored, token, stamp = found
-                yield Seen(stored.key, stored.binding, token, stamp)
+                seen = Seen(stored.key, stored.binding, token, stamp, quick)
+            memo[name] = seen
+            yield seen
+        self._scanned = memo
 
     def clear(self, profile: str | None = None) -> int:
         """Remove every entry (of ``profile``); returns how many were removed."""

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent
 
+from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, ConfigError, load_config
 from carbontui.errors import CarbontuiError
@@ -42,6 +43,9 @@ from carbontui.tui.widgets.virtual_table import VirtualTable
 from carbontui.tui.write_gate import DashboardWrites
 
 __all__ = ["TABS", "CarbonApp", "Dashboard"]
+
+#: Seconds between looks at the shared token cache (a directory listing and a few stats).
+TOKEN_SYNC_INTERVAL = 2.0
 
 
 class CarbonApp(CrashReportingApp):
@@ -72,10 +76,18 @@ class CarbonApp(CrashReportingApp):
         preferences: Preferences | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
+        shared_cache: bool | None = None,
     ) -> None:
         super().__init__()
+        # The demo's sandbox lives and dies with the process: its tokens stay in memory.
+        shared = not demo if shared_cache is None else shared_cache
         self.services = Services(
-            config, clock=clock, force_read_only=read_only, transport=transport, retry=retry
+            config,
+            clock=clock,
+            force_read_only=read_only,
+            transport=transport,
+            retry=retry,
+            token_store=SharedTokenStore() if shared else None,
         )
         self.history = history or ActionHistory(clock=clock)
         #: The write gate, its confirmation modal and the action history, for views and screens.
@@ -123,7 +135,20 @@ class CarbonApp(CrashReportingApp):
 
     async def on_mount(self) -> None:
         self.query_one(ContextHeader).demo = self._demo
+        if self.services.token_store is not None:
+            self.set_interval(TOKEN_SYNC_INTERVAL, self.sync_tokens)
         await self.open_profile(self._initial_profile)
+
+    def sync_tokens(self) -> None:
+        """Take in tokens other carbontui processes minted, renewed or dropped.
+
+        Views redraw from ``cache.version``, so a change shows at their next tick.
+        """
+        try:
+            if self.services.cache.sync():
+                self.log.info("token cache: changes from another process")
+        except OSError as exc:  # the store never raises for a bad file; a bad disk is a log line
+            self.log.warning(f"token cache sync failed: {exc}")
 
     async def open_profile(self, name: str | None) -> None:
         """Close the current profile (cancelling its workers) and open ``name``."""

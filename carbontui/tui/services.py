@@ -11,6 +11,7 @@ from carbontui.api.carbonext import CarbonextClient
 from carbontui.api.registry import RegistryClient
 from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
+from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
 from carbontui.config import Config, Profile
 from carbontui.transport import RetryPolicy
@@ -27,11 +28,13 @@ class Services:
     transport: httpx.AsyncBaseTransport | None = None
     #: How sessions retry idempotent requests (tests pass one that does not really sleep).
     retry: RetryPolicy | None = None
+    #: Tokens shared with other carbontui processes (None: this dashboard's memory only).
+    token_store: SharedTokenStore | None = None
     cache: TokenCache = field(init=False)
     session: ProfileSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.cache = TokenCache(clock=self.clock)
+        self.cache = TokenCache(clock=self.clock, store=self.token_store)
 
     @property
     def profile(self) -> Profile:

@@ -70,20 +70,29 @@ async def mint(
     *,
     question: str | None = None,
     purpose: str | None = None,
+    reuse: bool = False,
 ) -> Minted:
     """Gate, then mint a fresh token (the cache keeps it). Raises ``NotConfirmedError``,
-    ``ReadOnlyError`` or the API error (recorded). ``purpose`` goes into the history line."""
+    ``ReadOnlyError`` or the API error (recorded). ``purpose`` goes into the history line.
+
+    With ``reuse``, a fresh token another process minted while this one waited for the
+    shared cache's lock is handed out instead (``new=False``, no history line).
+    """
     await writes.require(
         "mint an installation token",
         question or f"Mint an installation token for {installation_id}?",
     )
     try:
-        token = await registry.installation_token(installation_id, force=True)
+        if reuse:
+            token, new = await registry.obtain_installation_token(installation_id)
+        else:
+            token, new = await registry.installation_token(installation_id, force=True), True
     except CarbontuiError as exc:
         writes.log.record(MINT, [installation_id], f"error: {exc}")
         raise
-    writes.log.record(MINT, [installation_id], f"ok ({purpose})" if purpose else "ok")
-    return Minted(installation_id, token)
+    if new:
+        writes.log.record(MINT, [installation_id], f"ok ({purpose})" if purpose else "ok")
+    return Minted(installation_id, token, new=new)
 
 
 async def obtain(
@@ -98,11 +107,12 @@ async def obtain(
     another carbontui process) while it is fresh; otherwise a new one through :func:`mint`.
 
     Handing out a held token is a read (no gate, no history line); only a mint is a write.
+    Without ``force``, processes racing on a cold entry mint once between them.
     """
     held = held_token(registry, installation_id)
     if not force and held is not None and registry.is_fresh(held):
         return Minted(installation_id, held, new=False)
-    return await mint(registry, installation_id, writes, purpose=purpose)
+    return await mint(registry, installation_id, writes, purpose=purpose, reuse=not force)
 
 
 def held_token(registry: RegistryClient, installation_id: str) -> Token | None:
