@@ -221,7 +221,9 @@ class SharedTokenStore:
 
     def save(self, key: TokenKey, binding: str, token: Token) -> None:
         """Store ``token`` for ``key`` (atomically, 0600); a failure only disables sharing."""
-        if key.installation in NOT_SHARED or not self.usable():
+        if key.installation in NOT_SHARED or token.kind is TokenKind.REGISTRY_APP_JWT:
+            return
+        if not self.usable():
             return
         try:
             atomic_write_private(

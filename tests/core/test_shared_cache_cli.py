@@ -169,7 +169,7 @@ def test_cache_files_hold_no_secret_and_are_private(
         assert secret not in blob
     assert key_body[:40] not in blob and "PRIVATE KEY" not in blob
     kinds = sorted(json.loads(p.read_bytes())["kind"] for p in files)
-    assert "registry-jwt" not in kinds and len(kinds) == 4
+    assert "registry-app-jwt" not in kinds and len(kinds) == 4
     # No file name says which client or profile it is for.
     assert all("sandbox" not in p.name and "cbx" not in p.name for p in cache_dir.iterdir())
 
