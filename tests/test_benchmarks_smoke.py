@@ -34,6 +34,15 @@ EXPECTED = {
             "60 s of polling, carbonext token requests per credential:",
         ],
     ),
+    "token_cache": (
+        [],
+        [
+            "5 invocations, carbonext token requests: 1 requests",
+            "5 invocations, carbonext median wall time per invocation:",
+            "5 invocations, registry app token requests: 1 requests",
+            "8 concurrent cold invocations, carbonext token requests: 1 requests",
+        ],
+    ),
     "idle": ([], ["idle CPU,", "idle requests in"]),
     "memory": ([], ["peak RSS, rows 1000 keys 0 installations:", "peak RSS, rows 1000 keys"]),
     "redaction": (
