@@ -25,21 +25,12 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--config", "-c", default=argparse.SUPPRESS, metavar="PATH", help="config.toml to read"
     )
-    common.add_argument(
-        "--read-only",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="block create and revoke",
-    )
-    common.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="JSON output"
-    )
-    common.add_argument(
-        "--no-cache",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="keep tokens in this process only (not in the shared token cache)",
-    )
+    for flag, text in (
+        ("--read-only", "block create and revoke"),
+        ("--json", "JSON output"),
+        ("--no-cache", "keep tokens in this process only (not in the shared token cache)"),
+    ):
+        common.add_argument(flag, action="store_true", default=argparse.SUPPRESS, help=text)
     common.add_argument(
         "--log-file",
         default=argparse.SUPPRESS,

@@ -13,27 +13,24 @@ from carbontui.auth.shared_store import Seen, SharedTokenStore
 from carbontui.commands.context import CommandContext
 from carbontui.commands.output import print_json, print_table
 
+HELP = "the token cache shared by every carbontui process"
+DESCRIPTION = (
+    "Tokens are shared between carbontui processes through files in the user's cache "
+    "directory (see the README's threat-model note). --profile P limits an action to one "
+    "profile; without it, every profile's entries are concerned."
+)
+
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Register ``cache`` and its subcommands."""
-    cache = sub.add_parser(
-        "cache",
-        parents=[common],
-        help="the token cache shared by every carbontui process",
-        description="Tokens are shared between carbontui processes through files in the "
-        "user's cache directory (see the README's threat-model note). --profile P limits an "
-        "action to one profile; without it, every profile's entries are concerned.",
-    )
+    cache = sub.add_parser("cache", parents=[common], help=HELP, description=DESCRIPTION)
     actions = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
-    actions.add_parser(
-        "list", parents=[common], help="the cached tokens: kind and expiry, never the value"
-    ).set_defaults(handler=run_list)
-    actions.add_parser(
-        "clear", parents=[common], help="remove the cached tokens (of --profile P only)"
-    ).set_defaults(handler=run_clear)
-    actions.add_parser("path", parents=[common], help="print the cache directory").set_defaults(
-        handler=run_path
-    )
+    for name, handler, text in (
+        ("list", run_list, "the cached tokens: kind and expiry, never the value"),
+        ("clear", run_clear, "remove the cached tokens (of --profile P only)"),
+        ("path", run_path, "print the cache directory"),
+    ):
+        actions.add_parser(name, parents=[common], help=text).set_defaults(handler=handler)
 
 
 def _scope(ctx: CommandContext) -> str | None:
