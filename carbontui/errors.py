@@ -18,6 +18,9 @@ class CarbontuiError(Exception):
 class ApiError(CarbontuiError):
     """A request to one of the platforms failed, or its answer could not be understood."""
 
+    #: Seconds the server asked the client to wait (``Retry-After``), when it said so.
+    retry_after: float | None = None
+
     def __init__(
         self,
         message: str,

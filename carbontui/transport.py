@@ -16,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -53,11 +56,56 @@ class RetryPolicy:
     rng: random.Random = field(default_factory=random.Random)
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds to wait before try number ``attempt + 1``."""
+        """Seconds to wait before try number ``attempt + 1``.
+
+        A server's ``Retry-After`` is never shortened: past the budget the caller gives up.
+        """
         if retry_after is not None:
-            return min(retry_after, self.max_delay * 4)
+            return retry_after
         ceiling = min(self.max_delay, self.base_delay * 2**attempt)
         return self.rng.uniform(ceiling / 2, ceiling)
+
+
+def _ignore(*_: object) -> None:
+    pass
+
+
+@dataclass
+class RequestWatch:
+    """Someone watching the requests sent in this context (the dashboard's poll).
+
+    It hears of retries and waits, and bounds how long the requests may go without any
+    answer: ``patience`` seconds after the watch started or the last answer arrived, no
+    attempt is started or kept waiting, and the request fails with what it has.
+    """
+
+    patience: float
+    #: Called with the number of the try (2, 3, …) as a retry starts.
+    on_retry: Callable[[int], None] = _ignore
+    #: Called with the seconds to wait and the number of the try that follows.
+    on_wait: Callable[[float, int], None] = _ignore
+    _last_answer: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float:
+        """Seconds of patience left."""
+        return self._last_answer + self.patience - time.monotonic()
+
+    def answered(self) -> None:
+        """The server answered: patience starts again."""
+        self._last_answer = time.monotonic()
+
+
+_watch: ContextVar[RequestWatch | None] = ContextVar("carbontui_request_watch", default=None)
+
+
+@contextmanager
+def watching(watch: RequestWatch) -> Iterator[RequestWatch]:
+    """Let ``watch`` see (and bound) every request sent from this context."""
+    token = _watch.set(watch)
+    try:
+        yield watch
+    finally:
+        _watch.reset(token)
 
 
 def endpoint_name(method: str, url: httpx.URL | str) -> str:
@@ -84,35 +132,51 @@ async def send(
     """
     name = endpoint or endpoint_name(method, url)
     policy = retry if idempotent else replace(retry, attempts=1)
+    watch = _watch.get()
     slept = 0.0
+    failure: ApiError | None = None
     for attempt in range(policy.attempts):
         last = attempt == policy.attempts - 1
+        timeout = policy.timeout
+        if watch is not None:
+            if attempt and watch.left() <= 0 and failure is not None:
+                raise failure
+            timeout = max(0.001, min(timeout, watch.left()))
+            if attempt:
+                watch.on_retry(attempt + 1)
         try:
-            async with asyncio.timeout(policy.timeout):
+            async with asyncio.timeout(timeout):
                 response = await _attempt(client, method, url, auth, max_bytes, name, kwargs)
         except TimeoutError:
-            failure: ApiError = NetworkError(
-                f"no complete answer within {policy.timeout:g} s", endpoint=name, timeout=True
+            failure = NetworkError(
+                f"no complete answer within {timeout:.3g} s", endpoint=name, timeout=True
             )
             retry_after = None
-        except httpx.TimeoutException:
-            failure = NetworkError("timed out waiting for the server", endpoint=name, timeout=True)
+        except httpx.TimeoutException as exc:
+            failure = NetworkError(_timeout_reason(exc), endpoint=name, timeout=True)
             retry_after = None
         except httpx.TransportError as exc:
-            failure = NetworkError(f"connection failed: {_transport_reason(exc)}", endpoint=name)
+            failure = NetworkError(_transport_reason(exc), endpoint=name)
             retry_after = None
         else:
+            if watch is not None:
+                watch.answered()
             if response.status_code < 300:
                 return response
             if response.status_code < 400:
                 raise _redirect_error(response, name, error_class)
             failure = response_error(response, endpoint=name, error_class=error_class)
+            retry_after = _retry_after(response)
+            failure.retry_after = retry_after
             if response.status_code not in RETRYABLE_STATUS:
                 raise failure
-            retry_after = _retry_after(response)
         wait = policy.delay(attempt, retry_after)
         if last or slept + wait > policy.budget:
             raise failure
+        if watch is not None:
+            if wait >= watch.left():
+                raise failure
+            watch.on_wait(wait, attempt + 2)
         slept += wait
         await policy.sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -283,9 +347,39 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def _address(exc: httpx.TransportError) -> str:
+    """``host:port`` of the request that failed (the scheme's port when the URL has none)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # an error raised without its request
+        return "the server"
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{host}:{port}" if port else host
+
+
+#: What resolvers say when a host name does not exist (glibc, macOS, Windows).
+_UNKNOWN_HOST = ("name or service not known", "nodename nor servname", "getaddrinfo failed")
+
+
+def _timeout_reason(exc: httpx.TimeoutException) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"cannot connect to {_address(exc)}: no answer to the connection attempt"
+    return "timed out waiting for the server"
+
+
 def _transport_reason(exc: httpx.TransportError) -> str:
+    """A transport failure in plain words (httpx says "All connection attempts failed")."""
     if isinstance(exc, httpx.LocalProtocolError | httpx.UnsupportedProtocol):
         # h11's text quotes the offending header value, which may be a token.
         return f"the request could not be sent ({type(exc).__name__}: a header or URL is invalid)"
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:200]
+    text = (str(exc) or type(exc).__name__).splitlines()[0][:200]
+    if isinstance(exc, httpx.ConnectError):
+        where = _address(exc)
+        lowered = text.lower()
+        if any(marker in lowered for marker in _UNKNOWN_HOST):
+            return f"cannot connect to {where}: the host name is unknown (check the profile's URL)"
+        if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+            return f"cannot connect to {where}: the TLS handshake failed ({text})"
+        return f"cannot connect to {where}: is the server running?"
+    return f"connection failed: {text}"
