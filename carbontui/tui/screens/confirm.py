@@ -13,10 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from carbontui.tui.formatting import literal
+from carbontui.tui.screens.styles import dialog_css
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a question; with ``type_to_confirm`` the user must type that word exactly."""
+
+    CSS_PATH = dialog_css()
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "No"),
@@ -44,6 +47,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     )
                 )
                 yield Input(id="confirm-input")
+                yield Label("", id="confirm-mismatch", classes="errors")
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm_label, variant="error", id="confirm-yes")
                 yield Button("Cancel", id="confirm-no")
@@ -60,11 +64,23 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Input.Changed, "#confirm-input")
     def _typed(self, event: Input.Changed) -> None:
         self.query_one("#confirm-yes", Button).disabled = event.value != self.type_to_confirm
+        if event.value == self.type_to_confirm:
+            self.query_one("#confirm-mismatch", Label).update("")
 
     @on(Input.Submitted, "#confirm-input")
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value == self.type_to_confirm:
             self.dismiss(True)
+            return
+        # Wrong or empty: say what is expected and stay open for another try.
+        assert self.type_to_confirm is not None
+        self.query_one("#confirm-mismatch", Label).update(
+            Text.assemble(
+                "that does not match: type ",
+                literal(f"'{self.type_to_confirm}'", style="bold"),
+                " exactly to confirm, or esc to cancel",
+            )
+        )
 
     @on(Button.Pressed, "#confirm-yes")
     def _yes(self) -> None:

@@ -7,11 +7,14 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
+from carbontui.tui.screens.styles import dialog_css
 from carbontui.tui.services import Services
 
 
 class DetailScreen(ModalScreen[None]):
     """A modal detail view of one row; ``esc`` or ``q`` goes back to the table."""
+
+    CSS_PATH = dialog_css()
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back")]
 

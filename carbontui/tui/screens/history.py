@@ -12,12 +12,15 @@ from textual.widgets import DataTable, Label
 
 from carbontui.history import ActionHistory
 from carbontui.tui.formatting import literal
+from carbontui.tui.screens.styles import dialog_css
 
 SHOWN = 500
 
 
 class HistoryScreen(ModalScreen[None]):
     """What this machine did: time, profile, action, objects, outcome. Never secrets."""
+
+    CSS_PATH = dialog_css()
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back")]
 

@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Installation, Organization
 from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
-from carbontui.tui.formatting import field_lines, literal
+from carbontui.tui.formatting import literal
 from carbontui.tui.screens.detail import DetailScreen
+from carbontui.tui.screens.styles import dialog_css
 from carbontui.tui.services import Services
+from carbontui.tui.widgets.fields import field_grid
 from carbontui.usecases.describe import organization_facts
 
 ACCESS_LEVELS = ("VIEW", "REQUEST", "WRITE")
 ORG_INFO = "organization_info"
 
 
-def organization_fields(org: Organization) -> Text:
-    """The organization as aligned ``label value`` lines."""
-    return field_lines(organization_facts(org))
+def organization_fields(org: Organization) -> Table:
+    """The organization as ``label value`` rows (long values wrap in the value column)."""
+    return field_grid(organization_facts(org))
 
 
 class InstallationDetailScreen(DetailScreen):
     """Organization details (refreshed with the installation's token when it may read them)."""
 
-    CSS_PATH = Path(__file__).with_name("installation_detail.tcss")
+    CSS_PATH = dialog_css("installation_detail.tcss")
+    #: Below 100 columns the permission grid goes under the organization, not beside it.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (as Screen types it)
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("l", "read_live", "Read live")]
 
@@ -43,7 +47,7 @@ class InstallationDetailScreen(DetailScreen):
 
     def compose(self) -> ComposeResult:
         item = self.installation
-        with Vertical(classes="dialog wide"):
+        with VerticalScroll(classes="dialog wide"):
             yield Label(literal(f"Installation  {item.id}"), classes="dialog-title")
             with Horizontal(classes="detail-columns"):
                 yield Static(

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList
+from textual.widgets import Button, Input, Label
 
 from carbontui.api.carbonext import preview_client_id
 from carbontui.api.models import CreatedApplication, Permission
 from carbontui.errors import CarbontuiError
 from carbontui.sanitize import neutralize
 from carbontui.tui.app_access import carbon_app
+from carbontui.tui.screens.styles import dialog_css
 from carbontui.tui.services import Services
+from carbontui.tui.widgets.permission_picker import PermissionPicker
 from carbontui.usecases.create_key import (
     Created,
     Reconciled,
@@ -34,7 +35,7 @@ SAMPLE_KEYS = 12
 class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
     """Dismisses with the created key, or None when cancelled."""
 
-    CSS_PATH = Path(__file__).with_name("key_create.tcss")
+    CSS_PATH = dialog_css("key_create.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -48,24 +49,24 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         self._sending = False
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide"):
+        with Vertical(classes="dialog wide", id="create-dialog"):
             yield Label("New API key", classes="dialog-title")
-            yield Label("Client id")
-            yield Input(placeholder="my_integration", id="create-client-id", compact=True)
-            yield Label(Text(preview_client_id("")), id="create-preview", classes="muted")
-            yield Label("Display name")
-            yield Input(placeholder="My integration", id="create-display-name", compact=True)
-            yield Label("Permissions (space to toggle)")
-            yield SelectionList[str](id="create-permissions")
-            yield Label(
-                "looking up the permissions this account can grant…",
-                id="create-perm-status",
-                classes="muted",
-            )
-            yield Label("Other permission ids (comma-separated)")
-            yield Input(
-                placeholder="45bbe1bc-4d5a-4991-baac-42fa95d35824, …", id="create-extra-ids"
-            )
+            with VerticalScroll(id="create-fields"):
+                yield Label("Client id")
+                yield Input(placeholder="e.g. billing_sync", id="create-client-id", compact=True)
+                yield Label(Text(preview_client_id("")), id="create-preview", classes="muted")
+                yield Label("Display name")
+                yield Input(placeholder="e.g. Billing sync", id="create-display-name", compact=True)
+                yield Label("Permissions (space to toggle)")
+                yield PermissionPicker(id="create-permissions")
+                yield Label(
+                    "looking up the permissions this account can grant…",
+                    id="create-perm-status",
+                    classes="muted",
+                )
+                yield Label("Other permission ids (comma-separated)")
+                yield Input(placeholder="e.g. 45bbe1bc-4d5a-…, …", id="create-extra-ids")
+            # Outside the scrolling fields: the outcome and the buttons are always in view.
             yield Label("", id="create-errors", classes="errors")
             with Horizontal(classes="buttons"):
                 yield Button("Create (ctrl+s)", variant="primary", id="create-submit", compact=True)
@@ -96,12 +97,14 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
             status.update(
                 Text(f"could not list permissions ({neutralize(str(exc))}); enter ids below")
             )
-        picker = self.query_one("#create-permissions", SelectionList)
+        picker = self.query_one("#create-permissions", PermissionPicker)
         for permission in sorted(self.known.values(), key=lambda p: p.name or p.id):
             label = Text.assemble(
                 neutralize(permission.name or "?"), "  ", (neutralize(permission.id), "dim")
             )
             picker.add_option((label, permission.id))
+        if picker.has_focus:
+            picker.highlight_first()
         unknown = sorted(n for n in granted_names if n not in {p.name for p in self.known.values()})
         if self.known:
             note = f"{len(self.known)} permissions found on existing keys"
@@ -121,7 +124,7 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         )
 
     def _permission_ids(self) -> list[str]:
-        chosen = list(self.query_one("#create-permissions", SelectionList).selected)
+        chosen = list(self.query_one("#create-permissions", PermissionPicker).selected)
         extra = self.query_one("#create-extra-ids", Input).value
         chosen += [p.strip() for p in extra.split(",") if p.strip()]
         return list(dict.fromkeys(chosen))

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from carbontui.api.models import Application, ApplicationSummary
+from carbontui.api.models import Application, ApplicationSummary, Permission
 from carbontui.errors import CarbontuiError
 from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.screens.detail import DetailScreen
 from carbontui.tui.services import Services
+from carbontui.tui.widgets.fields import field_grid
 
 
 class KeyDetailScreen(DetailScreen):
@@ -26,20 +27,22 @@ class KeyDetailScreen(DetailScreen):
     def __init__(self, services: Services, summary: ApplicationSummary) -> None:
         super().__init__(services)
         self.summary = summary
+        self.permissions: tuple[Permission, ...] = ()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(literal(f"API key  {self.summary.client_id}"), classes="dialog-title")
             yield Static(self._fields(None), id="key-fields")
             yield DataTable(id="key-permissions", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="key-permission-description", classes="muted")
             yield Label("loading permissions…", id="key-detail-status", classes="muted")
             yield Label("esc back · c copy client id", classes="muted")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(
-            "PERMISSION", "ID", "COMPOSITE", "CLIENT ROLE", "CONTAINER", "DESCRIPTION"
-        )
+        # The description is shown under the table for the highlighted row: as a column it
+        # pushed the table wider than the dialog (cut off, with a stray scrollbar).
+        table.add_columns("PERMISSION", "ID", "COMPOSITE", "CLIENT ROLE", "CONTAINER")
         self.load()
 
     def _fields(self, app: Application | None) -> Text:
@@ -75,10 +78,18 @@ class KeyDetailScreen(DetailScreen):
                 _yes_no(p.composite),
                 _yes_no(p.client_role),
                 p.container_id or "-",
-                p.description or "-",
             )
             table.add_row(*(literal(cell) for cell in cells))
+        self.permissions = app.permissions
         status.update("" if app.permissions else "this key has no permissions")
+
+    @on(DataTable.RowHighlighted, "#key-permissions")
+    def _describe(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.permissions):
+            permission = self.permissions[event.cursor_row]
+            self.query_one("#key-permission-description", Static).update(
+                field_grid([("description", permission.description)])
+            )
 
     def action_copy_id(self) -> None:
         """Copy the client id (not a secret)."""

@@ -20,13 +20,14 @@ from carbontui.sanitize import neutralize
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import field_lines
 from carbontui.tui.screens.confirm import ConfirmScreen
+from carbontui.tui.screens.styles import dialog_css
 from carbontui.tui.services import Services
 
 
 class SecretOnceScreen(ModalScreen[None]):
     """Masked until revealed on purpose; closing asks whether the secret was stored."""
 
-    CSS_PATH = Path(__file__).with_name("secret_once.tcss")
+    CSS_PATH = dialog_css("secret_once.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy secret"),
