@@ -34,7 +34,7 @@ class ProfilesView(Vertical):
                 Column("PROFILE", lambda p: p.name, width=20),
                 Column("ENV", lambda p: p.environment, width=8),
                 Column("SERVICES", _services_of, width=18),
-                Column("MODE", lambda p: "read-only" if p.read_only else "read-write", width=10),
+                Column("MODE", self._mode, width=10),
                 Column("CARBONEXT API", lambda p: p.carbonext.api_url if p.carbonext else "-"),
                 Column("REGISTRY API", lambda p: p.registry.api_url if p.registry else "-"),
             ],
@@ -44,10 +44,17 @@ class ProfilesView(Vertical):
         )
         yield Static(self._info(), classes="muted panel", id="profiles-info")
 
+    def _mode(self, profile: Profile) -> str:
+        """``read-only`` when the profile says so or ``--read-only`` forces every profile."""
+        forced = self.services.force_read_only
+        return "read-only" if forced or profile.read_only else "read-write"
+
     def _info(self) -> Text:
         """The config path, the key hint, and each profile that could not be loaded (why)."""
         config = self.services.config
         lines = [f"config: {config.path}", "enter: switch to the selected profile"]
+        if self.services.force_read_only:
+            lines.append("--read-only: every profile is read-only in this session")
         lines += [f"not loaded: {message}" for message in config.problems.values()]
         return literal("\n".join(lines), multiline=True)
 
