@@ -1,4 +1,7 @@
-"""Identity & tokens: who this profile is, and every live token with a countdown."""
+"""Identity & tokens: who this profile is, and every token it holds, with a countdown.
+
+Only shows what is held: a Registry app token is minted when the user asks (``a``, ``r``).
+"""
 
 from __future__ import annotations
 
@@ -31,12 +34,20 @@ class IdentityView(PollingView):
     DEFAULT_CSS = """
     IdentityView #identity-panel {
         border: round $primary 50%;
+        max-height: 40%;
     }
+    IdentityView #token-reveal {
+        display: none;
+        border: round $warning;
+        max-height: 50%;
+    }
+    IdentityView #token-reveal.-visible { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh_token", "Refresh token"),
         Binding("c", "copy_token", "Copy token"),
         Binding("v", "reveal", "Reveal"),
+        Binding("a", "app_token", "Get app token", id="identity.app_token"),
     ]
 
     def __init__(self, services: Services, *, id: str | None = None) -> None:
@@ -50,26 +61,32 @@ class IdentityView(PollingView):
         yield Static("loading identity…", id="identity-panel", classes="panel")
         yield VirtualTable(
             [
-                Column("TOKEN", lambda r: r[1].kind.label, width=27),
-                Column("FOR", _subject, width=24),
-                Column("SCOPE / PERMISSIONS", _scope),
+                Column("TOKEN", lambda r: r[1].kind.label, min_width=12),
+                Column("FOR", self._subject, min_width=10, max_width=40, priority=1),
+                Column("SCOPE / PERMISSIONS", _scope, priority=2),
                 Column(
                     "EXPIRES IN",
                     lambda r: countdown(r[1].expires_at, self.services.clock()),
-                    width=11,
+                    width=10,
+                    min_width=10,
                     live=True,
+                    sort_key=_expiry,
                 ),
                 Column(
                     "REFRESH",
                     lambda r: "refresh token" if r[1].can_refresh else "new grant",
                     width=13,
+                    priority=3,
                 ),
-                Column("VALUE", self._value, width=20),
+                Column("VALUE", self._value, width=12, min_width=12),
             ],
             key=lambda r: "/".join(r[0]),
             search_text=lambda r: r[1].kind.label,
+            id_of=_token_id,
+            noun="tokens",
             id="tokens-table",
         )
+        yield Static(id="token-reveal")
         yield StatusLine()
 
     @property
@@ -81,16 +98,29 @@ class IdentityView(PollingView):
 
     def _value(self, row: TokenRow) -> str:
         key, token = row
-        return token.value if key in self.revealed else token.masked()
+        return "shown below" if key in self.revealed else token.masked()
+
+    def _subject(self, row: TokenRow) -> str:
+        """Who a token is for: the organization's name for an installation when it is known."""
+        key, token = row
+        if token.kind is TokenKind.REGISTRY_INSTALLATION:
+            name = self._organization(key.installation)
+            return name or f"installation {key.installation[:8]}…"
+        return _subject(row)
+
+    def _organization(self, installation_id: str) -> str | None:
+        from carbontui.tui.views.installations import InstallationsView
+
+        view = next(iter(self.screen.query(InstallationsView)), None)
+        return view.organization_name(installation_id) if view is not None else None
 
     async def load(self) -> None:
         """Both services side by side: one failing never hides what the other answered."""
         session = self.services.session
         assert session is not None
         carbonext = self._carbonext_part() if session.carbonext is not None else None
-        registry = session.registry.app_token() if session.registry is not None else None
-        parts = [part for part in (carbonext, registry) if part is not None]
-        outcomes = await asyncio.gather(*parts, return_exceptions=True)
+        # The Registry side shows the tokens held: minting one is the user's call (a / r).
+        outcomes = await asyncio.gather(*filter(None, [carbonext]), return_exceptions=True)
         if carbonext is None:
             error = session.errors.get("carbonext")
             self._show_panel(
@@ -100,9 +130,7 @@ class IdentityView(PollingView):
             )
         self._sync_rows()
         problems = [
-            f"{name}: {outcome}"
-            for name, outcome in zip(self._names(carbonext, registry), outcomes, strict=True)
-            if isinstance(outcome, BaseException)
+            f"Carbonext: {outcome}" for outcome in outcomes if isinstance(outcome, BaseException)
         ]
         for outcome in outcomes:
             if isinstance(outcome, BaseException) and not isinstance(outcome, CarbontuiError):
@@ -111,11 +139,6 @@ class IdentityView(PollingView):
             problems.append(f"CarbonRegistry: {session.errors['registry']}")
         if problems:
             raise CarbontuiError("; ".join(problems))
-
-    @staticmethod
-    def _names(*parts: object) -> list[str]:
-        names = ("Carbonext", "CarbonRegistry")
-        return [name for name, part in zip(names, parts, strict=True) if part is not None]
 
     async def _carbonext_part(self) -> None:
         session = self.services.session
@@ -135,12 +158,49 @@ class IdentityView(PollingView):
             self._sync_rows()
         else:
             self.table.refresh_cells()
+            self._summarise()
 
     def _sync_rows(self) -> None:
         self._cache_version = self.services.cache.version
         rows = sorted(self.services.cache.items(self.services.profile.name), key=_order)
         self.table.set_rows(rows)
-        self.status.summary = f"{len(rows)} live tokens"
+        self._summarise()
+        self._show_reveal()
+
+    def _summarise(self) -> None:
+        """``row 1 of 3 tokens · 2 live, 1 expired``: expired tokens are not live."""
+        table = self.table
+        now = self.services.clock()
+        rows = table.rows
+        expired = sum(1 for _, t in rows if t.expires_at is not None and t.expires_at <= now)
+        live = f"{len(rows) - expired} live token{'' if len(rows) - expired == 1 else 's'}"
+        counts = f"{live}, {expired} expired" if expired else live
+        position = table.position_text
+        self.status.summary = f"{position} · {counts}" if position else counts
+
+    @on(VirtualTable.RowHighlighted, "#tokens-table")
+    def _moved(self) -> None:
+        self._summarise()
+        self._show_reveal()
+
+    def _show_reveal(self) -> None:
+        """The whole value of the selected token, wrapped, while it is revealed."""
+        panel = self.query_one("#token-reveal", Static)
+        row = self.table.current_row
+        shown = row is not None and row[0] in self.revealed
+        panel.set_class(shown, "-visible")
+        if row is not None and shown:
+            token = row[1]
+            panel.update(
+                Text.assemble(
+                    (token.kind.label, "bold"),
+                    " for ",
+                    literal(self._subject(row)),
+                    ("  (v hides it)", "dim"),
+                    "\n",
+                    literal(token.value),
+                )
+            )
 
     def mark_stale(self, stale: bool) -> None:
         self.table.stale = stale
@@ -149,8 +209,9 @@ class IdentityView(PollingView):
     def _details(self, event: VirtualTable.RowSelected) -> None:
         """Enter on a token: its exact expiry (the table shows minutes until the last 10)."""
         key, token = cast(tuple[TokenKey, Token], event.row)
+        expiry = expiry_detail(token.expires_at, self.services.clock())
         self.notify(
-            f"{_subject((key, token))}\n{expiry_detail(token.expires_at, self.services.clock())}",
+            f"{self._subject((key, token))}\n{expiry}",
             title=token.kind.label,
             timeout=10,
             markup=False,
@@ -194,16 +255,47 @@ class IdentityView(PollingView):
             self.notify(f"{row[1].kind.label} copied")
 
     def action_reveal(self) -> None:
-        """Show or hide the selected token's value."""
+        """Show or hide the selected token's whole value (in a panel under the table)."""
         row = self._selected()
         if row is not None:
             self.revealed ^= {row[0]}
             self.table.refresh()
+            self._show_reveal()
+
+    def action_app_token(self) -> None:
+        """Get a Registry app token now (the tab never mints one by itself)."""
+        session = self.services.session
+        if session is None or session.registry is None:
+            self.app.notify("this profile has no CarbonRegistry section", severity="warning")
+            return
+        self._get_app_token()
+
+    @work(group="renew")
+    async def _get_app_token(self) -> None:
+        session = self.services.session
+        assert session is not None and session.registry is not None
+        try:
+            await session.registry.app_token()
+        except CarbontuiError as exc:
+            self.app.notify(str(exc), title="CarbonRegistry app token", severity="error")
+            return
+        self._sync_rows()
 
 
 def _order(row: TokenRow) -> tuple[int, str]:
     rank = list(TokenKind).index(row[1].kind)
     return rank, row[0].installation
+
+
+def _expiry(row: TokenRow) -> float:
+    expires_at = row[1].expires_at
+    return float("inf") if expires_at is None else expires_at
+
+
+def _token_id(row: TokenRow) -> str:
+    """What ``y`` copies: the installation id, the app id or the Carbonext client id."""
+    key, token = row
+    return key.installation if token.kind is TokenKind.REGISTRY_INSTALLATION else key.credential
 
 
 def _subject(row: TokenRow) -> str:

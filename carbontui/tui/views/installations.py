@@ -15,6 +15,7 @@ from carbontui.api.registry import RegistryClient
 from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import duration, token_status
+from carbontui.tui.services import Services
 from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
@@ -40,16 +41,30 @@ class InstallationsView(TableView):
         Binding("c", "copy_token", "Copy token"),
     ]
 
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__(services, id=id)
+        self._names: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         yield self.filter_box()
         yield VirtualTable(
             [
-                Column("ORGANIZATION", lambda i: i.organization.full_name or "-"),
-                Column("COUNTRY", lambda i: i.organization.country_code or "-", width=7),
-                Column("TYPE", lambda i: i.organization.type or "-", width=16),
-                Column("APP NAME", lambda i: i.app_name_id or "-", width=17),
-                Column("INSTALLATION ID", lambda i: i.id, width=36),
-                Column("TOKEN", self._token_cell, width=12, live=True),
+                Column("ORGANIZATION", lambda i: i.organization.full_name or "-", min_width=12),
+                Column(
+                    "COUNTRY", lambda i: i.organization.country_code or "-", width=7, priority=1
+                ),
+                Column("TYPE", lambda i: i.organization.type or "-", min_width=8, priority=1),
+                # Every row of one app repeats its name: the first column to go.
+                Column("APP NAME", lambda i: i.app_name_id or "-", min_width=12, priority=3),
+                Column("INSTALLATION ID", lambda i: i.id, width=36, min_width=36, priority=1),
+                Column(
+                    "TOKEN",
+                    self._token_cell,
+                    width=12,
+                    min_width=12,
+                    live=True,
+                    sort_key=self._token_order,
+                ),
             ],
             key=lambda i: i.id,
             search_text=lambda i: " ".join(
@@ -64,6 +79,7 @@ class InstallationsView(TableView):
                     ],
                 )
             ),
+            noun="installations",
             id="installations-table",
         )
         yield StatusLine()
@@ -73,6 +89,18 @@ class InstallationsView(TableView):
         token = registry.cached_installation_token(item.id) if registry else None
         return token_status(token, self.services.clock())
 
+    def _token_order(self, item: Installation) -> float:
+        """Sort key of the TOKEN column: soonest expiry first, no token last."""
+        registry = self.services.registry
+        token = registry.cached_installation_token(item.id) if registry else None
+        if token is None:
+            return float("inf")
+        return token.expires_at if token.expires_at is not None else float("inf")
+
+    def organization_name(self, installation_id: str) -> str | None:
+        """The organization of a listed installation (None when not listed or not loaded)."""
+        return self._names.get(installation_id)
+
     async def load(self) -> None:
         registry = self.client_for("registry", "CarbonRegistry")
         if registry is None:
@@ -81,6 +109,11 @@ class InstallationsView(TableView):
         await self.fill(
             registry.list_all(on_progress=self.report_progress), f" of app {registry.app_id}"
         )
+        self._names = {
+            item.id: item.organization.full_name
+            for item in self.table.rows
+            if item.organization.full_name
+        }
 
     def on_tick(self, now: float) -> None:
         self.table.refresh_cells()

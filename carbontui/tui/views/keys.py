@@ -14,6 +14,9 @@ from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 
+#: Every Carbonext client id starts with this (DESIGN.md): narrow tables leave it out.
+CLIENT_ID_PREFIX = "cbx_b2b_"
+
 
 class KeysView(TableView):
     """The Keys tab."""
@@ -26,12 +29,19 @@ class KeysView(TableView):
         yield self.filter_box()
         yield VirtualTable(
             [
-                Column("CLIENT ID", lambda k: k.client_id, width=44),
-                Column("DISPLAY NAME", lambda k: k.display_name or ""),
-                Column("ID", lambda k: k.id, width=36),
+                Column(
+                    "CLIENT ID",
+                    lambda k: k.client_id,
+                    min_width=16,
+                    short=lambda k: k.client_id.removeprefix(CLIENT_ID_PREFIX),
+                    short_label=f"CLIENT ID ({CLIENT_ID_PREFIX}…)",
+                ),
+                Column("DISPLAY NAME", lambda k: k.display_name or "", min_width=12),
+                Column("ID", lambda k: k.id, width=36, min_width=36, priority=2),
             ],
             key=lambda k: k.id,
             search_text=lambda k: f"{k.client_id} {k.display_name or ''} {k.id}",
+            noun="keys",
             id="keys-table",
         )
         yield StatusLine()

@@ -15,7 +15,7 @@ from carbontui.tui.widgets.virtual_table import VirtualTable
 
 
 class TableView(PollingView):
-    """Adds ``/`` to filter the table (``esc`` clears) and a row-count summary."""
+    """Adds ``/`` to filter the table (``esc`` clears) and a summary with the cursor's row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter"),
@@ -28,6 +28,7 @@ class TableView(PollingView):
     def __init__(self, services: Services, *, id: str | None = None) -> None:
         super().__init__(services, id=id)
         self._table: VirtualTable | None = None
+        self._suffix = ""
 
     def filter_box(self) -> Input:
         """The filter input (hidden until ``/``)."""
@@ -40,17 +41,24 @@ class TableView(PollingView):
             self._table = self.query_one(VirtualTable)
         return self._table
 
-    def summarise(self, suffix: str = "") -> None:
-        """``N rows`` or ``n of N rows`` when filtered."""
-        table = self.table
-        count = (
-            f"{table.row_count:,} of {table.total_count:,}"
-            if table.filter_text
-            else f"{table.total_count:,}"
-        )
-        self.status.summary = f"{count} {self.noun}{suffix}"
+    def summarise(self, suffix: str | None = None) -> None:
+        """``25 keys · row 3 of 25``; filtered ``2 of 25 keys match 'x' · row 1 of 2``.
 
-    async def fill(self, rows: Awaitable[Sequence[Any]], suffix: str = "") -> None:
+        ``suffix`` (e.g. `` of app 67890``) follows the noun; None keeps the last one.
+        """
+        if suffix is not None:
+            self._suffix = suffix
+        table = self.table
+        total = f"{table.total_count:,}"
+        if table.filter_text:
+            count = f"{table.row_count:,} of {total} {self.noun}{self._suffix}"
+            count += f" match '{table.filter_text}'"
+        else:
+            count = f"{total} {self.noun}{self._suffix}"
+        position = table.position_text
+        self.status.summary = f"{count} · {position}" if position else count
+
+    async def fill(self, rows: Awaitable[Sequence[Any]], suffix: str | None = None) -> None:
         """Await a full listing (progress shown meanwhile), then show it and its summary."""
         try:
             loaded = await rows
@@ -79,6 +87,11 @@ class TableView(PollingView):
         box.value = ""
         box.remove_class("-visible")
         self.table.focus()
+
+    @on(VirtualTable.RowHighlighted)
+    def _moved(self, event: VirtualTable.RowHighlighted) -> None:
+        if event.table is self.table:
+            self.summarise()
 
     @on(Input.Changed, "Input.filter")
     def _filter_changed(self, event: Input.Changed) -> None:
