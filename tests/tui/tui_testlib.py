@@ -87,7 +87,7 @@ def busy(app: App[Any]) -> bool:
     )
 
 
-async def settle(pilot: Pilot[Any], *, limit: float = 30.0) -> None:
+async def settle(pilot: Pilot[Any], *, limit: float = 60.0) -> None:
     """Wait until the app is steady, then drop toasts, so a snapshot shows a steady state.
 
     Steady means: no worker pending or running and no animation scheduled, still true after
@@ -110,7 +110,7 @@ async def settle(pilot: Pilot[Any], *, limit: float = 30.0) -> None:
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], bool], *, limit: float = 15.0
+    pilot: Pilot[Any], condition: Callable[[], bool], *, limit: float = 45.0
 ) -> None:
     """Let the app run until ``condition`` holds (fails the test after ``limit`` seconds)."""
     loop = asyncio.get_running_loop()
