@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import shutil
+import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from carbontui.config import (
     Config,
@@ -19,6 +24,9 @@ from carbontui.config import (
     resolve_profile_name,
 )
 from carbontui.sanitize import neutralize
+
+if TYPE_CHECKING:
+    from carbontui.history import ActionHistory
 
 FIRST_RUN = """\
 carbontui: no configuration found at {path}
@@ -100,11 +108,18 @@ def warm_tls_context(ca_bundle: str | None) -> threading.Thread:
     return thread
 
 
+#: The demo's action history, inside its throw-away directory (never the user's own history).
+DEMO_HISTORY = "history.jsonl"
+#: Signals that end a demo from outside (terminal closed, ``kill``): its directory goes too.
+CLEANUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+
+
 @contextlib.contextmanager
 def demo_environment() -> Iterator[Path]:
     """A sandbox on a free loopback port and a throw-away config for it; yields the config path.
 
     The real server runs on a background thread, so the app uses its production HTTP path.
+    The directory (config, app key, history) is removed on exit, and on SIGHUP or SIGTERM too.
     """
     from carbontui.config.keys import remember_private_key
     from carbontui.sandbox import SandboxOptions, SandboxServer, write_config
@@ -112,6 +127,7 @@ def demo_environment() -> Iterator[Path]:
 
     with (
         tempfile.TemporaryDirectory(prefix="carbontui-demo-") as tmp,
+        remove_on_signals(Path(tmp)),
         SandboxServer(SandboxOptions()) as server,
     ):
         path = write_config(Path(tmp), server.url, server.app)
@@ -119,6 +135,50 @@ def demo_environment() -> Iterator[Path]:
         # object to the client instead of having it parse and re-validate the PEM (~40 ms).
         remember_private_key((path.parent / KEY_FILE).read_bytes(), server.state.app_private_key)
         yield path
+
+
+#: Called after a cleanup signal removed the demo directory (the running app's exit).
+_on_cleanup_signal: list[Callable[[int], None]] = []
+
+
+@contextlib.contextmanager
+def remove_on_signals(directory: Path) -> Iterator[None]:
+    """While active, SIGHUP and SIGTERM first delete ``directory`` (its saved secrets).
+
+    Then the process ends: through the hooks in ``_on_cleanup_signal`` (a running dashboard
+    exits cleanly, restoring the terminal), or else by the signal's previous handler. The
+    previous handlers are put back on exit.
+    """
+    previous = {int(signum): signal.getsignal(signum) for signum in CLEANUP_SIGNALS}
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        shutil.rmtree(directory, ignore_errors=True)
+        if _on_cleanup_signal:
+            for hook in list(_on_cleanup_signal):
+                hook(signum)
+            return
+        _resignal(signum, previous[signum], frame)
+
+    try:
+        for signum in CLEANUP_SIGNALS:
+            signal.signal(signum, handler)
+    except ValueError:  # not the main thread: signals cannot be caught here
+        previous.clear()
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            if old is not None:  # None: set outside Python, cannot be put back
+                signal.signal(number, old)
+
+
+def _resignal(signum: int, old: object, frame: FrameType | None) -> None:
+    """Act as the handler ``old`` would have for ``signum``."""
+    if callable(old):
+        old(signum, frame)
+    elif old != signal.SIG_IGN:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -129,13 +189,21 @@ def _run_demo(args: argparse.Namespace) -> int:
     prefetch_rsa_keys()
     warm_tls_context(None)  # the demo config sets no ca_bundle
     import carbontui.tui.app  # noqa: F401
+    from carbontui.history import ActionHistory
 
     with demo_environment() as path:
         profile = getattr(args, "profile", None) or "sandbox-hml"
-        return _run_app(args, load_config(path), profile)
+        history = ActionHistory(path.parent / DEMO_HISTORY)
+        return _run_app(args, load_config(path), profile, history=history)
 
 
-def _run_app(args: argparse.Namespace, config: Config, profile: str | None) -> int:
+def _run_app(
+    args: argparse.Namespace,
+    config: Config,
+    profile: str | None,
+    *,
+    history: ActionHistory | None = None,
+) -> int:
     from carbontui.tui.app import CarbonApp
 
     app = CarbonApp(
@@ -143,9 +211,24 @@ def _run_app(args: argparse.Namespace, config: Config, profile: str | None) -> i
         profile=profile,
         read_only=bool(getattr(args, "read_only", False)),
         demo=bool(args.demo),
+        history=history,
     )
+
+    def exit_on_signal(signum: int) -> None:
+        # Runs in a signal handler, on the thread of the app's event loop: hand it the exit.
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the app is not running (yet, or any more)
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+
+    _on_cleanup_signal.append(exit_on_signal)
     try:
         app.run()
     except ConfigError as exc:
         return _error(exc)
+    finally:
+        _on_cleanup_signal.remove(exit_on_signal)
     return app.return_code or 0
