@@ -7,7 +7,7 @@ import signal
 import sys
 from types import FrameType
 
-from carbontui.sandbox.faults import Fault, FaultSpecError, parse_spec
+from carbontui.sandbox.faults import Fault, FaultSpecError, check_routes, parse_spec
 from carbontui.sandbox.options import SandboxOptions
 
 
@@ -43,11 +43,14 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C, SIGINT or SIGTERM; returns the exit code."""
-    from carbontui.sandbox.config_out import check_target, write_config
-    from carbontui.sandbox.server import SandboxServer
+    from carbontui.sandbox.config_out import check_target, reusable_app_key, write_config
+    from carbontui.sandbox.server import SandboxServer, known_routes
 
     try:
         faults: list[Fault] = [f for spec in args.faults for f in parse_spec(spec)]
+        check_routes(faults, known_routes())
+        if args.config_out:
+            check_target(args.config_out)
         options = SandboxOptions(
             seed=args.seed,
             apps=args.apps,
@@ -55,9 +58,8 @@ def run(args: argparse.Namespace) -> int:
             token_ttl=args.token_ttl,
             latency_ms=args.latency,
             faults=tuple(faults),
+            app_key=reusable_app_key(args.config_out) if args.config_out else None,
         )
-        if args.config_out:
-            check_target(args.config_out)
     except (ValueError, FaultSpecError, FileExistsError) as exc:
         print(f"carbontui sandbox: {exc}", file=sys.stderr)
         return 2

@@ -14,9 +14,11 @@ or a JSON object (or list of them) with the same keys, which ``POST /_sandbox/fa
 
 from __future__ import annotations
 
+import difflib
 import json
 import random
 import threading
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -181,7 +183,12 @@ _FIELD_TYPES = {f.name: f.type for f in fields(Fault)}
 
 
 def fault_from_json(data: Any) -> Fault:
-    """A Fault from a JSON object with Fault's field names."""
+    """A Fault from a JSON object with Fault's field names.
+
+    Takes what a SPEC takes: a status as the kind (``{"kind": "503"}`` or ``503``, and
+    ``"429"`` for ``ratelimit``), the ``p``/``retry-after`` spellings, and values written as
+    strings (``{"count": "2", "after": "true"}``).
+    """
     if not isinstance(data, dict):
         raise FaultSpecError("a fault must be a JSON object")
     data = {_ALIASES.get(k, k): v for k, v in data.items()}
@@ -190,6 +197,16 @@ def fault_from_json(data: Any) -> Fault:
         raise FaultSpecError(f"unknown fault key(s) {', '.join(unknown)}")
     if "kind" not in data:
         raise FaultSpecError("a fault needs a kind")
+    kind = data.pop("kind")
+    if isinstance(kind, int) and not isinstance(kind, bool):
+        kind = str(kind)
+    if not isinstance(kind, str):
+        raise FaultSpecError("kind must be a string (a kind name or a status such as 503)")
+    shorthand = _shorthand(kind.strip())
+    data = {**shorthand, **{k: v for k, v in data.items() if k != "status" or v is not None}}
+    for key, value in list(data.items()):
+        if isinstance(value, str) and key not in ("kind", "route", "body"):
+            data[key] = _typed(key, value.strip())
     try:
         return Fault(**data)
     except TypeError as exc:
@@ -223,6 +240,30 @@ def parse_spec(spec: str) -> list[Fault]:
         key = _ALIASES.get(key.strip(), key.strip())
         values[key] = _typed(key, value.strip())
     return [fault_from_json(values)]
+
+
+def check_routes(faults: list[Fault], known: Collection[tuple[str, str]]) -> None:
+    """Refuse a fault whose route names none of the ``known`` ``(method, template)`` routes.
+
+    The message suggests the nearest routes and lists every one, so a typo is not a fault
+    that silently never fires.
+    """
+    templates = {template for _, template in known}
+    for fault in faults:
+        # A known template with a method it does not serve still matches requests (they
+        # are answered 405 and counted under that route), so only the template must exist.
+        method = fault.route.strip().partition(" ")[0]
+        if any(fault.matches(method, template) for template in templates):
+            continue
+        routes = sorted({f"{method} {template}" for method, template in known})
+        candidates = routes + sorted({template for _, template in known})
+        close = difflib.get_close_matches(fault.route.strip(), candidates, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise FaultSpecError(
+            f"route {fault.route.strip()!r} matches no sandbox route{hint}\n"
+            f"routes: {', '.join(routes)}\n"
+            f"(or any method of one: '/template'; or a family: {', '.join(FAMILIES)})"
+        )
 
 
 def _shorthand(item: str) -> dict[str, Any]:

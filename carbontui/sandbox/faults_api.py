@@ -6,10 +6,10 @@ import json
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from carbontui.sandbox.errors import api_error_body
-from carbontui.sandbox.faults import FaultSpecError, faults_from_json
+from carbontui.sandbox.faults import FaultSpecError, check_routes, faults_from_json
 from carbontui.sandbox.requests_util import sandbox
 
 
@@ -17,9 +17,21 @@ async def add_faults(request: Request) -> JSONResponse:
     """Body: one fault object or a list; answers ``{"ids": [...]}``."""
     try:
         faults = faults_from_json(json.loads(await request.body()))
+        check_routes(faults, served_routes(request.app.routes))
     except (json.JSONDecodeError, FaultSpecError) as exc:
         return JSONResponse(api_error_body(400, f"bad fault: {exc}"), 400)
     return JSONResponse({"ids": sandbox(request).faults.add(faults)}, 201)
+
+
+def served_routes(routes: list[BaseRoute]) -> list[tuple[str, str]]:
+    """``(method, template)`` of the routes an app serves (HEAD left out, as in stats)."""
+    return [
+        (method, route.path)
+        for route in routes
+        if isinstance(route, Route)
+        for method in route.methods or ()
+        if method != "HEAD"
+    ]
 
 
 async def list_faults(request: Request) -> JSONResponse:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from carbontui.sandbox.faults import Fault
 
@@ -25,6 +27,9 @@ class SandboxOptions:
     now: Callable[[], float] = time.time
     #: Faults installed at start (``--faults``); more can be added at run time.
     faults: tuple[Fault, ...] = ()
+    #: The Registry app's private key; None makes a new one. ``--config-out`` passes the key
+    #: it wrote before, so a restarted sandbox accepts the JWTs of clients that loaded it.
+    app_key: rsa.RSAPrivateKey | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.apps < 2:

@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.routing import Route
 
 from carbontui.sandbox import carbonext_api, carbonext_auth, faults_api, registry, stats
 from carbontui.sandbox.errors import (
@@ -27,6 +28,22 @@ from carbontui.sandbox.options import SandboxOptions
 from carbontui.sandbox.state import SandboxState
 
 
+def all_routes() -> list[Route]:
+    """Every route the sandbox serves."""
+    return [
+        *carbonext_auth.routes(),
+        *carbonext_api.routes(),
+        *registry.routes(),
+        *stats.routes(),
+        *faults_api.routes(),
+    ]
+
+
+def known_routes() -> list[tuple[str, str]]:
+    """``(method, template)`` of every route, as ``/_sandbox/stats`` names them (no HEAD)."""
+    return sorted(faults_api.served_routes(list(all_routes())))
+
+
 def create_app(
     options: SandboxOptions | None = None, *, extra_middleware: Sequence[Middleware] = ()
 ) -> Starlette:
@@ -38,13 +55,7 @@ def create_app(
     """
     state = SandboxState(options or SandboxOptions())
     app = Starlette(
-        routes=[
-            *carbonext_auth.routes(),
-            *carbonext_api.routes(),
-            *registry.routes(),
-            *stats.routes(),
-            *faults_api.routes(),
-        ],
+        routes=all_routes(),
         middleware=[
             Middleware(StatsMiddleware, state=state),
             Middleware(DateHeaderMiddleware, state=state),

@@ -77,7 +77,7 @@ class SandboxState:
         )
         self.applications_by_id = {a.id: a for a in self.applications}
         self.applications_by_client_id = {a.client_id: a for a in self.applications}
-        self.app_private_key: rsa.RSAPrivateKey = new_rsa_key()
+        self.app_private_key: rsa.RSAPrivateKey = options.app_key or new_rsa_key()
         # Not needed until the first token is issued: made in the background meanwhile.
         self._realm_key = rsa_key_future()
         default_app = RegistryApp(
