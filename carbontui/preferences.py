@@ -1,10 +1,15 @@
-"""Small tool-owned preferences (the theme chosen per profile), kept in the user state dir."""
+"""Small tool-owned preferences, kept in the user state dir: the theme.
+
+One global theme for every profile; a profile may pin its own. Choosing a theme changes the
+pinned one on a profile that has it, else the global one.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -18,30 +23,54 @@ def default_preferences_path() -> Path:
 
 
 class Preferences:
-    """Per-profile theme names; a missing or unreadable file just means no preferences."""
+    """A global theme and per-profile pins; a missing or unreadable file means neither."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_preferences_path()
-        self._themes: dict[str, str] = self._read()
+        self.theme: str | None = None
+        self.pinned: dict[str, str] = {}
+        self._read()
 
-    def _read(self) -> dict[str, str]:
+    def _read(self) -> None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data: Any = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        themes = data.get("themes") if isinstance(data, dict) else None
-        if not isinstance(themes, dict):
-            return {}
-        return {str(k): str(v) for k, v in themes.items()}
+            return
+        if not isinstance(data, dict):
+            return
+        if isinstance(data.get("theme"), str):
+            self.theme = data["theme"]
+        pinned = data.get("pinned_themes")
+        if isinstance(pinned, dict):
+            self.pinned = {str(k): str(v) for k, v in pinned.items()}
+        old = data.get("themes")  # before 2026-12: a theme remembered for each profile
+        if self.theme is None and isinstance(old, dict) and len(set(map(str, old.values()))) == 1:
+            self.theme = str(next(iter(old.values())))
 
     def theme_for(self, profile: str) -> str | None:
-        """The theme last chosen on this profile."""
-        return self._themes.get(profile)
+        """The profile's pinned theme, else the global one."""
+        return self.pinned.get(profile, self.theme)
 
     def remember_theme(self, profile: str, theme: str) -> None:
-        """Store the theme for the profile (no write when unchanged)."""
-        if self._themes.get(profile) == theme:
-            return
-        self._themes[profile] = theme
+        """A theme chosen while on ``profile``: its pin if it has one, else the global theme."""
+        if profile in self.pinned:
+            if self.pinned[profile] != theme:
+                self.pinned[profile] = theme
+                self._write()
+        elif self.theme != theme:
+            self.theme = theme
+            self._write()
+
+    def pin_theme(self, profile: str, theme: str | None) -> None:
+        """Pin ``theme`` to ``profile``, or with ``None`` let it follow the global theme."""
+        if theme is None:
+            if self.pinned.pop(profile, None) is not None:
+                self._write()
+        elif self.pinned.get(profile) != theme:
+            self.pinned[profile] = theme
+            self._write()
+
+    def _write(self) -> None:
+        data = {"theme": self.theme, "pinned_themes": self.pinned}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_private(self.path, json.dumps({"themes": self._themes}, indent=2) + "\n")
+        atomic_write_private(self.path, json.dumps(data, indent=2) + "\n")

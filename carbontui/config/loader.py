@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from carbontui.config.credentials import CredentialsEntry, parse_credentials
 from carbontui.config.errors import ConfigError, ConfigNotFound, did_you_mean
 from carbontui.config.files import check_config_dir, permission_warning, read_toml
+from carbontui.config.keymap import parse_keymap
 from carbontui.config.models import Config, Profile, is_prod_carbonext_url, unknown_profile_message
 from carbontui.config.paths import credentials_path_for
 from carbontui.config.schema import (
@@ -51,6 +52,7 @@ def load_config(path: Path) -> Config:
     top = Table(raw, (), path)
     top.check_keys(TOP_LEVEL_KEYS)
     default_profile = top.optional_str("default_profile")
+    keymap, keymap_warnings = parse_keymap(raw.get("keymap"), path)
     profiles_table = top.table("profiles") or Table({}, ("profiles",), path)
 
     problems: dict[str, str] = {}
@@ -110,8 +112,9 @@ def load_config(path: Path) -> Config:
         path=path,
         default_profile=default_profile,
         profiles=MappingProxyType(profiles),
-        warnings=tuple(_warnings(path, creds_path, profiles)),
+        warnings=tuple([*keymap_warnings, *_warnings(path, creds_path, profiles)]),
         problems=MappingProxyType(problems),
+        keymap=keymap,
     )
 
 

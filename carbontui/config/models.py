@@ -88,6 +88,8 @@ class Config:
     warnings: tuple[str, ...] = ()
     #: Profiles that could not be loaded: name -> the error selecting them raises.
     problems: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: ``[keymap]``: dashboard action id -> its keys (Textual names, comma separated).
+    keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def credentials_path(self) -> Path:

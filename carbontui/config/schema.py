@@ -27,7 +27,7 @@ from carbontui.sanitize import is_clean, neutralize
 
 T = TypeVar("T")
 
-TOP_LEVEL_KEYS = ("default_profile", "profiles")
+TOP_LEVEL_KEYS = ("default_profile", "profiles", "keymap")
 PROFILE_KEYS = (
     "environment",
     "read_only",

@@ -8,6 +8,7 @@ header's identity (``widgets.context_header``). Views reach the app through
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -15,7 +16,8 @@ import httpx
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.constants import DEFAULT_THEME
 from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -30,10 +32,13 @@ from carbontui.history import ActionHistory
 from carbontui.preferences import Preferences
 from carbontui.sanitize import neutralize
 from carbontui.transport import RetryPolicy
+from carbontui.tui.actions import binding, help_rows
+from carbontui.tui.command_mode import parse as parse_command
 from carbontui.tui.crash import CrashReportingApp
 from carbontui.tui.create_key import create_key
 from carbontui.tui.palette import dashboard_commands
-from carbontui.tui.screens.help import HelpScreen, inherited_bindings
+from carbontui.tui.screens.command_prompt import CommandPrompt
+from carbontui.tui.screens.help import HelpScreen
 from carbontui.tui.services import Services
 from carbontui.tui.tabs import TABS, Dashboard
 from carbontui.tui.views.polling import PollingView
@@ -55,13 +60,15 @@ class CarbonApp(CrashReportingApp):
     TITLE = "carbontui"
     AUTO_FOCUS = "VirtualTable"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show_tab('keys')", "Keys", show=False),
-        Binding("2", "show_tab('identity')", "Identity", show=False),
-        Binding("3", "show_tab('installations')", "Installations", show=False),
-        Binding("4", "show_tab('profiles')", "Profiles", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("h", "history", "History", show=False),
-        Binding("q", "quit", "Quit"),
+        binding("tab.keys", show=False),
+        binding("tab.identity", show=False),
+        binding("tab.installations", show=False),
+        binding("tab.profiles", show=False),
+        binding("app.command", show=False),
+        binding("app.help"),
+        binding("app.history", show=False),
+        binding("app.quit"),
+        binding("app.quit_anywhere", show=False, priority=True),
     ]
 
     def __init__(
@@ -78,6 +85,9 @@ class CarbonApp(CrashReportingApp):
         retry: RetryPolicy | None = None,
         shared_cache: bool | None = None,
     ) -> None:
+        palette_keys = config.keymap.get("app.palette")
+        if palette_keys:  # Textual makes its palette binding in App.__init__ from this
+            setattr(self, "COMMAND_PALETTE_BINDING", palette_keys)  # noqa: B010
         super().__init__()
         # The demo's sandbox lives and dies with the process: its tokens stay in memory.
         shared = not demo if shared_cache is None else shared_cache
@@ -97,6 +107,8 @@ class CarbonApp(CrashReportingApp):
         self._demo = demo
         #: The tab to show; kept across profile switches and set before the tabs exist.
         self._tab = "keys"
+        #: Set while the app itself applies a theme (opening a profile): not the user's choice.
+        self._applying_theme = False
 
     def notify(
         self,
@@ -110,8 +122,12 @@ class CarbonApp(CrashReportingApp):
         """As ``App.notify``, but literal text by default: messages quote what servers sent.
 
         The one way to a toast (``Widget.notify`` comes here too): message and title are
-        neutralised, so no escape sequence or control character reaches the terminal.
+        neutralised, so no escape sequence or control character reaches the terminal. Textual's
+        own notices (``textual.app`` calling with its default) are its markup templates and
+        render as such.
         """
+        if not markup and sys._getframe(1).f_globals.get("__name__") == "textual.app":
+            markup = True
         super().notify(
             neutralize(message, multiline=True),
             title=neutralize(title),
@@ -120,11 +136,19 @@ class CarbonApp(CrashReportingApp):
             markup=markup,
         )
 
-    async def action_quit(self) -> None:
+    def request_quit(self) -> None:
         """Quit; first ask if a new key's secret is on screen and was never saved."""
         from carbontui.tui.screens.secret_once import quit_unless_secret_unsaved
 
         quit_unless_secret_unsaved(self)
+
+    def action_help_quit(self) -> None:
+        """``ctrl+c`` quits like ``q`` (Textual would only tell you which key quits)."""
+        self.request_quit()
+
+    async def action_quit(self) -> None:
+        """``q``, ``ctrl+q``, the palette's Quit: see ``request_quit``."""
+        self.request_quit()
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -134,6 +158,7 @@ class CarbonApp(CrashReportingApp):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.apply_keymap()
         self.query_one(ContextHeader).demo = self._demo
         if self.services.token_store is not None:
             self.set_interval(TOKEN_SYNC_INTERVAL, self.sync_tokens)
@@ -168,18 +193,46 @@ class CarbonApp(CrashReportingApp):
             self._update_header()
             return
         await main.mount(Dashboard(self.services, initial=self._tab))
-        saved_theme = self.preferences.theme_for(session.profile.name)
-        if saved_theme and saved_theme in self.available_themes:
-            self.theme = saved_theme
+        self._apply_theme(session.profile.name)
         self._update_header()
         self._focus_active()
         self.load_identity()
         self.log.info(f"opened profile {session.profile.name}")
 
+    def _apply_theme(self, profile: str) -> None:
+        """The profile's own theme if it has one, else the global one, else Textual's default."""
+        theme = self.preferences.theme_for(profile)
+        if theme not in self.available_themes:
+            theme = DEFAULT_THEME
+        self._applying_theme = True
+        try:
+            self.theme = theme
+        finally:
+            self._applying_theme = False
+
     def watch_theme(self, theme: str) -> None:
-        """Remember a theme chosen (e.g. from the palette) for the profile in use."""
-        if self.services.session is not None:
+        """Remember a theme the user chose (e.g. from the palette): see ``Preferences``."""
+        if self.services.session is not None and not self._applying_theme:
             self.preferences.remember_theme(self.services.session.profile.name, theme)
+
+    def pin_theme(self, pinned: bool) -> None:
+        """Give the profile in use its own theme (the current one), or let it follow the global."""
+        if self.services.session is None:
+            return
+        name = self.services.session.profile.name
+        self.preferences.pin_theme(name, self.theme if pinned else None)
+        self._apply_theme(name)
+        if pinned:
+            self.notify(f"profile {name} keeps theme {self.theme}")
+        else:
+            self.notify(f"profile {name} follows the global theme ({self.theme})")
+
+    def apply_keymap(self) -> None:
+        """The config's ``[keymap]`` over the defaults; say which entries were left out."""
+        self.set_keymap(dict(self.services.config.keymap))
+        for warning in self.services.config.warnings:
+            if ": keymap" in warning:
+                self.notify(warning, title="Keymap", severity="warning", timeout=15)
 
     def _update_header(self) -> None:
         header = self.query_one(ContextHeader)
@@ -235,12 +288,35 @@ class CarbonApp(CrashReportingApp):
             self.notify(f"switched to profile {name}")
 
     def action_help(self) -> None:
-        """Show every key binding."""
-        groups: list[tuple[str, list[BindingType]]] = [("Everywhere", list(self.BINDINGS))]
-        for _, label, view in TABS:
-            groups.append((label.split(" ", 1)[1], inherited_bindings(view)))
-        groups.append(("Tables", list(VirtualTable.BINDINGS)))
-        self.push_screen(HelpScreen(groups))
+        """Every action and its keys (the keymap applied), the active tab's first."""
+        label = next((label for pane, label, _ in TABS if pane == self._tab), "")
+        tab = label.split(" ", 1)[-1]
+        self.push_screen(HelpScreen(help_rows(self.services.config.keymap), tab=tab))
+
+    @work(exclusive=True, group="command")
+    async def action_command(self) -> None:
+        """``:`` command mode: a prompt at the bottom; see ``command_mode``."""
+        line = await self.push_screen_wait(
+            CommandPrompt(lambda: list(self.services.config.profiles))
+        )
+        if line is not None:
+            self.run_command_line(line)
+
+    def run_command_line(self, line: str) -> None:
+        """Do what a ``:`` command line says, or say why it cannot."""
+        command = parse_command(line, list(self.services.config.profiles))
+        if isinstance(command, str):
+            self.notify(command, severity="warning")
+        elif command.name == "q":
+            self.request_quit()
+        elif command.name == "profile" and command.arg is not None:
+            self.switch_profile(command.arg)
+        elif command.name == "help":
+            self.action_help()
+        elif command.name == "history":
+            self.action_history()
+        else:
+            self.action_show_tab(command.name)
 
     def action_history(self) -> None:
         """Show the local action history."""
@@ -255,6 +331,7 @@ class CarbonApp(CrashReportingApp):
         except ConfigError as exc:
             self.notify(str(exc), title="Config not reloaded", severity="error")
             return
+        self.set_keymap(dict(self.services.config.keymap))
         for view in self.query(ProfilesView):
             view.refresh_rows()
 
@@ -266,5 +343,8 @@ class CarbonApp(CrashReportingApp):
     # -- command palette ----------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel would be a second help entry beside ours (and misses most).
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
         yield from dashboard_commands(self)

@@ -324,7 +324,7 @@ async def test_number_keys_switch_tabs(make_app: MakeApp, key: str) -> None:
         assert tabs.active == ["keys", "identity", "installations", "profiles"][int(key) - 1]
 
 
-async def test_theme_is_remembered_per_profile(make_app: MakeApp) -> None:
+async def test_theme_is_remembered_for_every_profile(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded_keys(app, pilot)
@@ -337,4 +337,4 @@ async def test_theme_is_remembered_per_profile(make_app: MakeApp) -> None:
     other = make_app(profile="sandbox-prod")
     async with other.run_test(size=SIZE) as pilot:
         await loaded_keys(other, pilot)
-        assert other.theme != "nord"
+        assert other.theme == "nord"
