@@ -40,11 +40,36 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def version_text() -> str:
+    """``carbontui X (Textual Y, httpx Z, Python W)``: what a bug report needs."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return (
+        f"carbontui {__version__} (Textual {of('textual')}, httpx {of('httpx')}, "
+        f"Python {platform.python_version()})"
+    )
+
+
+class _VersionAction(argparse.Action):
+    # Versions are looked up only when asked for: metadata reads cost start-up time.
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        sys.stdout.write(version_text() + "\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
     from carbontui.commands import (
         api_cmd,
         cache_cmd,
+        completion_cmd,
         config_cmd,
         env_cmd,
         installations,
@@ -60,7 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Terminal dashboard for Carbonext B2B and CarbonRegistry credentials. "
         "With no command, opens the dashboard.",
     )
-    parser.add_argument("--version", action="version", version=f"carbontui {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        nargs=0,
+        help="print carbontui's version and those of Textual, httpx and Python, then exit",
+    )
     parser.add_argument(
         "--demo", action="store_true", help="open the dashboard on a built-in sandbox"
     )
@@ -72,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     api_cmd.add_parsers(sub, common)
     env_cmd.add_parsers(sub, common)
     cache_cmd.add_parsers(sub, common)
+    completion_cmd.add_parsers(sub, common)
     sandbox = sub.add_parser("sandbox", help="serve a local emulator of both platforms")
     add_sandbox_arguments(sandbox)
     return parser

@@ -18,6 +18,7 @@ from carbontui.config import (
     resolve_profile_name,
     write_starter_config,
 )
+from carbontui.config.starter import schema_text, write_schema
 from carbontui.sanitize import neutralize
 
 
@@ -34,9 +35,23 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cfg_sub.add_parser("init", parents=[common], help="write a starter config.toml").set_defaults(
         handler=run_init
     )
-    cfg_sub.add_parser("profiles", parents=[common], help="list profiles").set_defaults(
-        handler=run_profiles
+    profiles = cfg_sub.add_parser("profiles", parents=[common], help="list profiles")
+    profiles.add_argument(
+        "--names", action="store_true", help="profile names only, one per line (for scripts)"
     )
+    profiles.set_defaults(handler=run_profiles)
+    schema = cfg_sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print the JSON Schema of config.toml (for editors: taplo, Even Better TOML)",
+        description="Print the JSON Schema of config.toml. With --write, refresh "
+        "config.schema.json beside the config file, which `#:schema ./config.schema.json` on "
+        "the config's first line points TOML editors at.",
+    )
+    schema.add_argument(
+        "--write", action="store_true", help="write config.schema.json beside the config"
+    )
+    schema.set_defaults(handler=run_schema)
 
 
 async def run_path(ctx: CommandContext) -> int:
@@ -148,13 +163,34 @@ async def run_init(ctx: CommandContext) -> int:
     write_starter_config(path)
     if ctx.args.json:
         print_json({"written": str(path)})
-    warn(f"wrote {path}; edit it, then run `carbontui config check`")
+    warn(
+        f"wrote {path} and config.schema.json beside it; "
+        "edit the config, then run `carbontui config check`"
+    )
+    return 0
+
+
+async def run_schema(ctx: CommandContext) -> int:
+    """The JSON Schema on stdout, or written beside the config with ``--write``."""
+    if not ctx.args.write:
+        sys.stdout.write(schema_text())
+        return 0
+    path = resolve_config_path(getattr(ctx.args, "config", None), ctx.env)
+    written = write_schema(path.parent)
+    if ctx.args.json:
+        print_json({"written": str(written)})
+    else:
+        warn(f"wrote {written}")
     return 0
 
 
 async def run_profiles(ctx: CommandContext) -> int:
     """Every profile with its environment and services; the default is marked."""
     config = ctx.config
+    if getattr(ctx.args, "names", False):
+        for name in sorted(config.profiles):
+            print(neutralize(name))
+        return 0
     rows = []
     for name, p in config.profiles.items():
         services = [s for s in ("carbonext", "registry") if getattr(p, s) is not None]

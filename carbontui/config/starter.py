@@ -1,14 +1,16 @@
 """``carbontui config init``: a commented starter config.toml (also shipped as
-``config.example.toml``)."""
+``config.example.toml``) and, beside it, the JSON Schema its first line points editors at."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from carbontui.config.errors import ConfigError
 from carbontui.config.files import atomic_write_private
 
 STARTER_CONFIG = """\
+#:schema ./config.schema.json
 # carbontui configuration.
 #
 # This file is yours: carbontui reads it and never rewrites it. Secrets the tool saves for you
@@ -79,3 +81,20 @@ def write_starter_config(path: Path) -> None:
     if path.exists() or path.is_symlink():
         raise ConfigError(f"{path} already exists; not overwriting it")
     atomic_write_private(path, STARTER_CONFIG)
+    write_schema(path.parent)
+
+
+def schema_text() -> str:
+    """The JSON Schema of config.toml, as written to ``config.schema.json``."""
+    from carbontui.config.json_schema import config_schema
+
+    return json.dumps(config_schema(), indent=2) + "\n"
+
+
+def write_schema(directory: Path) -> Path:
+    """Write (or refresh) ``config.schema.json`` in ``directory``, for editors; returns it."""
+    from carbontui.config.json_schema import SCHEMA_FILENAME
+
+    target = directory / SCHEMA_FILENAME
+    atomic_write_private(target, schema_text())
+    return target
