@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 from cryptography.hazmat.primitives import serialization
 
 from carbontui.config import Config, load_config
+from carbontui.config.json_schema import config_schema
 
 INLINE_SECRET = "s3cr3t-inline-value"
 ENV_SECRET = "s3cr3t-env-value"
@@ -47,8 +50,13 @@ def pem(key: object) -> bytes:
 
 
 def load_strict(path: Path) -> Config:
-    """``load_config``, then raise the first broken profile's error (as selecting it would)."""
+    """``load_config``, then raise the first broken profile's error (as selecting it would).
+
+    A config that loads is also checked against the JSON Schema editors are given: whatever
+    the loader accepts, the schema must accept too.
+    """
     config = load_config(path)
     for name in config.problems:
         config.profile(name)
+    jsonschema.validate(tomllib.loads(path.read_text()), config_schema())
     return config
