@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,15 +51,21 @@ def cursor_is_visible(table: VirtualTable[Any]) -> bool:
     return 1 <= cursor_line(table) < table.scrollable_content_region.height
 
 
-async def open_tab(app: CarbonApp, pilot: Pilot[Any], key: str, view_type: type) -> TableView:
+async def open_tab(
+    app: CarbonApp, pilot: Pilot[Any], key: str, view_type: type[TableView]
+) -> TableView:
     await loaded_keys(app, pilot)
     await pilot.press(key)
     view = app.query_one(view_type)
-    assert isinstance(view, TableView)
     await wait_until(pilot, lambda: view.table.total_count > 0 and not view._polling(), limit=60)
     view.table.focus()
     await pilot.pause()
     return view
+
+
+def column(table: VirtualTable[Any], get: Callable[[Any], Any]) -> list[Any]:
+    """One value per row, in the order the table shows them."""
+    return [get(table.row_at(i)) for i in range(table.row_count)]
 
 
 def key_text(row: Any) -> str:
@@ -186,13 +191,13 @@ async def test_sort_cycles_reverses_keeps_the_cursor_row_and_survives_polls(
 
         await pilot.press("s")
         assert table.sort_state == ("CLIENT ID", False) and "▲" in header()
-        shown = [table.row_at(i).client_id for i in range(table.row_count)]
+        shown = column(table, lambda k: k.client_id)
         assert shown == sorted(shown, key=str.casefold)
         assert table.current_row is chosen
 
         await pilot.press("S")
         assert table.sort_state == ("CLIENT ID", True) and "▼" in header()
-        shown = [table.row_at(i).client_id for i in range(table.row_count)]
+        shown = column(table, lambda k: k.client_id)
         assert shown == sorted(shown, key=str.casefold, reverse=True)
         assert table.current_row is chosen
         assert cursor_is_visible(table)
@@ -201,13 +206,14 @@ async def test_sort_cycles_reverses_keeps_the_cursor_row_and_survives_polls(
         view.action_reload()
         await wait_until(pilot, lambda: view.last_success is not None and not view._polling())
         assert table.sort_state == ("CLIENT ID", True)
-        again = [table.row_at(i).client_id for i in range(table.row_count)]
+        again = column(table, lambda k: k.client_id)
         assert again == shown
-        assert table.current_row is not None and table.current_row.id == chosen.id
+        assert chosen is not None and table.current_row is not None
+        assert table.current_row.id == chosen.id
 
         await pilot.press("s")
         assert table.sort_state is not None and table.sort_state[0] == "DISPLAY NAME"
-        names = [table.row_at(i).display_name or "" for i in range(table.row_count)]
+        names = column(table, lambda k: k.display_name or "")
         assert names == sorted(names, key=str.casefold)
 
 
@@ -222,7 +228,7 @@ async def test_clicking_a_header_sorts_by_it(make_app: MakeApp) -> None:
         assert table.sort_state == ("COUNTRY", False)
         await pilot.click(table, offset=(x + 1, 0))
         assert table.sort_state == ("COUNTRY", True)
-        codes = [table.row_at(i).organization.country_code for i in range(table.row_count)]
+        codes = column(table, lambda i: i.organization.country_code)
         assert codes == sorted(codes, reverse=True)
 
 
@@ -244,7 +250,7 @@ async def test_filter_matching_nothing_says_so(make_app: MakeApp) -> None:
 async def test_status_shows_the_cursor_row(big_app: MakeApp) -> None:
     app = big_app()
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_tab(app, pilot, "1", KeysView)
+        await open_tab(app, pilot, "1", KeysView)
         await pilot.press("G", "up", "up", "up", "up", "up", "up", "up")
         await wait_until(pilot, lambda: "row 19,993 of 20,000" in screen_text(app))
 
@@ -256,5 +262,5 @@ async def test_y_copies_the_row_id(make_app: MakeApp, case: tuple[str, type, Any
         view = await open_tab(app, pilot, case[0], case[1])
         await pilot.press("down", "y")
         row = view.table.current_row
-        assert app.clipboard == row.id
+        assert row is not None and app.clipboard == row.id
         assert "y Copy id" in screen_text(app)  # said in the footer

@@ -36,23 +36,16 @@ class IdentityView(PollingView):
         border: round $primary 50%;
         max-height: 40%;
     }
-    IdentityView #token-reveal {
-        display: none;
-        border: round $warning;
-        max-height: 50%;
-    }
-    IdentityView #token-reveal.-visible { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh_token", "Refresh token"),
-        Binding("c", "copy_token", "Copy token"),
-        Binding("v", "reveal", "Reveal"),
+        Binding("r", "refresh_token", "Refresh token", id="identity.refresh"),
+        Binding("c", "copy_token", "Copy token", id="identity.copy"),
+        Binding("v", "reveal", "Reveal", id="identity.reveal"),
         Binding("a", "app_token", "Get app token", id="identity.app_token"),
     ]
 
     def __init__(self, services: Services, *, id: str | None = None) -> None:
         super().__init__(services, id=id)
-        self.revealed: set[TokenKey] = set()
         self._cache_version = -1
         self._table: VirtualTable[TokenRow] | None = None
         self._panel_text: object = None
@@ -86,7 +79,6 @@ class IdentityView(PollingView):
             noun="tokens",
             id="tokens-table",
         )
-        yield Static(id="token-reveal")
         yield StatusLine()
 
     @property
@@ -97,8 +89,7 @@ class IdentityView(PollingView):
         return self._table
 
     def _value(self, row: TokenRow) -> str:
-        key, token = row
-        return "shown below" if key in self.revealed else token.masked()
+        return row[1].masked()
 
     def _subject(self, row: TokenRow) -> str:
         """Who a token is for: the organization's name for an installation when it is known."""
@@ -165,7 +156,6 @@ class IdentityView(PollingView):
         rows = sorted(self.services.cache.items(self.services.profile.name), key=_order)
         self.table.set_rows(rows)
         self._summarise()
-        self._show_reveal()
 
     def _summarise(self) -> None:
         """``row 1 of 3 tokens · 2 live, 1 expired``: expired tokens are not live."""
@@ -181,29 +171,6 @@ class IdentityView(PollingView):
     @on(VirtualTable.RowHighlighted, "#tokens-table")
     def _moved(self) -> None:
         self._summarise()
-        self._show_reveal()
-
-    def _show_reveal(self) -> None:
-        """The whole value of the selected token, wrapped, while it is revealed."""
-        panel = self.query_one("#token-reveal", Static)
-        row = self.table.current_row
-        shown = row is not None and row[0] in self.revealed
-        panel.set_class(shown, "-visible")
-        if row is not None and shown:
-            token = row[1]
-            panel.update(
-                Text.assemble(
-                    (token.kind.label, "bold"),
-                    " for ",
-                    literal(self._subject(row)),
-                    ("  (v hides it)", "dim"),
-                    "\n",
-                    literal(token.value),
-                )
-            )
-
-    def mark_stale(self, stale: bool) -> None:
-        self.table.stale = stale
 
     @on(VirtualTable.RowSelected, "#tokens-table")
     def _details(self, event: VirtualTable.RowSelected) -> None:
@@ -255,12 +222,13 @@ class IdentityView(PollingView):
             self.notify(f"{row[1].kind.label} copied")
 
     def action_reveal(self) -> None:
-        """Show or hide the selected token's whole value (in a panel under the table)."""
+        """Show the selected token's whole value (wrapped, on top) until ``v`` hides it."""
+        from carbontui.tui.screens.token_reveal import TokenRevealScreen
+
         row = self._selected()
         if row is not None:
-            self.revealed ^= {row[0]}
-            self.table.refresh()
-            self._show_reveal()
+            title = Text.assemble(row[1].kind.label, " for ", literal(self._subject(row)))
+            self.app.push_screen(TokenRevealScreen(title, row[1].value))
 
     def action_app_token(self) -> None:
         """Get a Registry app token now (the tab never mints one by itself)."""
