@@ -34,6 +34,7 @@ KEY_DETAIL = "Key detail"
 INSTALLATION_DETAIL = "Installation detail"
 CREATE_FORM = "New key form"
 SECRET = "New key's secret"
+REVEAL = "Revealed token"
 CONFIRM = "Confirmation"
 HISTORY = "Action history"
 HELP = "Help"
@@ -54,9 +55,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("table.down", "down,j", "Down", TABLES, "cursor(1)"),
     Action("table.page_up", "pageup", "Page up", TABLES, "page(-1)"),
     Action("table.page_down", "pagedown", "Page down", TABLES, "page(1)"),
-    Action("table.first", "home,g", "First row", TABLES, "jump(0)"),
-    Action("table.last", "end,G", "Last row", TABLES, "jump(-1)"),
-    Action("table.open", "enter", "Open the detail / switch profile", TABLES, "select"),
+    Action("table.first", "home,g", "First", TABLES, "jump(0)"),
+    Action("table.last", "end,G", "Last", TABLES, "jump(-1)"),
+    Action("table.open", "enter", "Open", TABLES, "select"),
     Action("table.sort", "s", "Sort", TABLES, "cycle_sort"),
     Action("table.reverse_sort", "S", "Reverse sort", TABLES, "reverse_sort"),
     Action("table.copy_id", "y", "Copy id", TABLES, "copy_id"),
@@ -73,6 +74,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("installations.copy", "c", "Copy token", INSTALLATIONS_TAB, "copy_token"),
     Action("detail.back", "escape,q", "Back", DETAIL, "dismiss"),
     Action("key.copy_id", "c", "Copy client id", KEY_DETAIL, "copy_id"),
+    Action("key.duplicate", "d", "Duplicate to rotate", KEY_DETAIL, "duplicate"),
     Action("installation.read_live", "l", "Read live", INSTALLATION_DETAIL, "read_live"),
     Action("create.cancel", "escape", "Cancel", CREATE_FORM, "cancel"),
     Action("create.submit", "ctrl+s", "Create", CREATE_FORM, "submit"),
@@ -80,6 +82,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("secret.reveal", "v", "Reveal", SECRET, "reveal"),
     Action("secret.save", "s", "Save as profile", SECRET, "save"),
     Action("secret.close", "escape", "Close", SECRET, "close"),
+    Action("reveal.copy", "c", "Copy token", REVEAL, "copy"),
+    Action("reveal.close", "escape,v", "Hide", REVEAL, "dismiss"),
     Action("confirm.no", "escape,n", "No", CONFIRM, "cancel"),
     Action("confirm.yes", "y", "Yes", CONFIRM, "yes"),
     Action("history.back", "escape,q", "Back", HISTORY, "dismiss"),
@@ -102,6 +106,7 @@ NAMESPACES: tuple[tuple[str, ...], ...] = (
     (INSTALLATION_DETAIL, DETAIL),
     (CREATE_FORM,),
     (SECRET,),
+    (REVEAL,),
     (CONFIRM,),
     (HISTORY,),
     (HELP,),
@@ -112,3 +117,33 @@ NAMESPACES: tuple[tuple[str, ...], ...] = (
 def places() -> list[str]:
     """Every ``where`` in table order."""
     return list(dict.fromkeys(action.where for action in ACTIONS))
+
+
+#: How help and README write some Textual key names.
+_SHOWN = {
+    "question_mark": "?",
+    "slash": "/",
+    "colon": ":",
+    "escape": "esc",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
+}
+
+
+def shown_key(key: str) -> str:
+    """``question_mark`` -> ``?``; ``ctrl+question_mark`` -> ``ctrl+?``."""
+    *mods, base = key.split("+")
+    return "+".join([*mods, _SHOWN.get(base, base)])
+
+
+README_START = "<!-- keys: generated from carbontui/actions.py by scripts/keys_table.py -->"
+README_END = "<!-- keys: end -->"
+
+
+def markdown_table() -> str:
+    """README's key table: every action with its default keys, between the markers."""
+    lines = [README_START, "", "| key | where | does | action id |", "|---|---|---|---|"]
+    for action in ACTIONS:
+        keys = " ".join(f"`{shown_key(k)}`" for k in action.keys.split(","))
+        lines.append(f"| {keys} | {action.where} | {action.description} | `{action.id}` |")
+    return "\n".join([*lines, "", README_END])

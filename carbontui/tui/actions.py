@@ -6,17 +6,7 @@ from collections.abc import Mapping
 
 from textual.binding import Binding
 
-from carbontui.actions import ACTIONS, BY_ID, places
-
-#: How help and README write some Textual key names.
-_SHOWN = {
-    "question_mark": "?",
-    "slash": "/",
-    "colon": ":",
-    "escape": "esc",
-    "pageup": "pgup",
-    "pagedown": "pgdn",
-}
+from carbontui.actions import ACTIONS, BY_ID, places, shown_key
 
 
 def binding(action_id: str, *, show: bool = True, priority: bool = False) -> Binding:
@@ -25,12 +15,6 @@ def binding(action_id: str, *, show: bool = True, priority: bool = False) -> Bin
     return Binding(
         action.keys, action.action, action.description, show=show, priority=priority, id=action.id
     )
-
-
-def shown_key(key: str) -> str:
-    """``question_mark`` -> ``?``; ``ctrl+question_mark`` -> ``ctrl+?``."""
-    *mods, base = key.split("+")
-    return "+".join([*mods, _SHOWN.get(base, base)])
 
 
 def keys_of(action_id: str, keymap: Mapping[str, str]) -> list[str]:

@@ -22,8 +22,8 @@ class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = dialog_css()
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "cancel", "No"),
-        Binding("y", "yes", "Yes"),
+        Binding("escape,n", "cancel", "No", id="confirm.no"),
+        Binding("y", "yes", "Yes", id="confirm.yes"),
     ]
 
     def __init__(

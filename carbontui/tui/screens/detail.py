@@ -16,7 +16,9 @@ class DetailScreen(ModalScreen[None]):
 
     CSS_PATH = dialog_css()
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Back", id="detail.back")
+    ]
 
     def __init__(self, services: Services) -> None:
         super().__init__(classes="detail")

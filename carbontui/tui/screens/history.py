@@ -22,7 +22,9 @@ class HistoryScreen(ModalScreen[None]):
 
     CSS_PATH = dialog_css()
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Back", id="history.back")
+    ]
 
     def __init__(self, history: ActionHistory) -> None:
         super().__init__()

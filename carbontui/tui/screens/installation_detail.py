@@ -39,7 +39,9 @@ class InstallationDetailScreen(DetailScreen):
     #: Below 100 columns the permission grid goes under the organization, not beside it.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (as Screen types it)
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("l", "read_live", "Read live")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "read_live", "Read live", id="installation.read_live")
+    ]
 
     def __init__(self, services: Services, installation: Installation) -> None:
         super().__init__(services)

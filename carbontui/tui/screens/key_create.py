@@ -38,8 +38,8 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
     CSS_PATH = dialog_css("key_create.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Create"),
+        Binding("escape", "cancel", "Cancel", id="create.cancel"),
+        Binding("ctrl+s", "submit", "Create", id="create.submit"),
     ]
 
     def __init__(self, services: Services) -> None:

@@ -22,7 +22,9 @@ from carbontui.tui.widgets.fields import field_grid
 class KeyDetailScreen(DetailScreen):
     """Loads ``GET /v1/customers/applications/{id}`` and shows the permission table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("c", "copy_id", "Copy client id")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_id", "Copy client id", id="key.copy_id")
+    ]
 
     def __init__(self, services: Services, summary: ApplicationSummary) -> None:
         super().__init__(services)

@@ -30,10 +30,10 @@ class SecretOnceScreen(ModalScreen[None]):
     CSS_PATH = dialog_css("secret_once.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy secret"),
-        Binding("v", "reveal", "Reveal"),
-        Binding("s", "save", "Save as profile"),
-        Binding("escape", "close", "Close"),
+        Binding("c", "copy", "Copy secret", id="secret.copy"),
+        Binding("v", "reveal", "Reveal", id="secret.reveal"),
+        Binding("s", "save", "Save as profile", id="secret.save"),
+        Binding("escape", "close", "Close", id="secret.close"),
     ]
 
     def __init__(self, services: Services, created: CreatedApplication) -> None:

@@ -36,9 +36,9 @@ class InstallationsView(TableView):
     title = "Installations"
     noun = "installations"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "mint", "Mint token"),
-        Binding("x", "revoke", "Revoke token"),
-        Binding("c", "copy_token", "Copy token"),
+        Binding("t", "mint", "Mint token", id="installations.mint"),
+        Binding("x", "revoke", "Revoke token", id="installations.revoke"),
+        Binding("c", "copy_token", "Copy token", id="installations.copy"),
     ]
 
     def __init__(self, services: Services, *, id: str | None = None) -> None:

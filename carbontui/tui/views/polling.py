@@ -35,7 +35,9 @@ class PollingView(Vertical):
     touches the network.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r,f5", "reload", "Reload")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r,f5", "reload", "Reload", id="view.reload")
+    ]
 
     #: What this view is called in notifications.
     title: ClassVar[str] = "view"

@@ -18,8 +18,8 @@ class TableView(PollingView):
     """Adds ``/`` to filter the table (``esc`` clears) and a summary with the cursor's row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("slash", "filter", "Filter", id="table.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="table.clear_filter"),
     ]
 
     #: What a row is called in the summary, plural.
