@@ -23,9 +23,7 @@ class KeysView(TableView):
 
     title = "Keys"
     noun = "keys"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "create", "New key", id="keys.create")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "create", "New key", id="keys.create")]
 
     def compose(self) -> ComposeResult:
         yield self.filter_box()
