@@ -7,6 +7,7 @@ import json
 import os
 
 from carbontui.api.carbonext import preview_client_id
+from carbontui.commands.audit_cmd import add_key_audits
 from carbontui.commands.context import (
     CommandContext,
     UsageError,
@@ -51,6 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     )
     add_confirmation_options(create, "create")
     create.set_defaults(handler=run_create)
+    add_key_audits(keys_sub, common)
 
 
 async def run_list(ctx: CommandContext) -> int:
