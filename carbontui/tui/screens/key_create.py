@@ -17,6 +17,7 @@ from carbontui.api.models import CreatedApplication, Permission
 from carbontui.errors import CarbontuiError
 from carbontui.sanitize import neutralize
 from carbontui.tui.app_access import carbon_app
+from carbontui.tui.formatting import literal
 from carbontui.tui.screens.styles import dialog_css
 from carbontui.tui.services import Services
 from carbontui.tui.widgets.permission_picker import PermissionPicker
@@ -27,6 +28,7 @@ from carbontui.usecases.create_key import (
     create_key,
     validate,
 )
+from carbontui.usecases.rotate_key import KeyDraft
 
 #: How many existing keys to read to learn which permission ids the account can grant.
 SAMPLE_KEYS = 12
@@ -42,21 +44,44 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
         Binding("ctrl+s", "submit", "Create", id="create.submit"),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, draft: KeyDraft | None = None) -> None:
+        """``draft``: a rotation's pre-filled fields (its permissions start selected)."""
         super().__init__()
         self.services = services
-        self.known: dict[str, Permission] = {}
+        self.draft = draft
+        self.known: dict[str, Permission] = {p.id: p for p in draft.permissions} if draft else {}
         self._sending = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="create-dialog"):
-            yield Label("New API key", classes="dialog-title")
+            draft = self.draft
+            if draft is None:
+                yield Label("New API key", classes="dialog-title")
+            else:
+                yield Label(literal(f"Rotate {draft.replaces}"), classes="dialog-title")
+                yield Label(
+                    literal(
+                        f"A new key with the same permissions replaces {draft.replaces}, which "
+                        "keeps working until you retire it. Choose the new client id."
+                    ),
+                    id="create-rotation-note",
+                )
             with VerticalScroll(id="create-fields"):
                 yield Label("Client id")
-                yield Input(placeholder="e.g. billing_sync", id="create-client-id", compact=True)
+                yield Input(
+                    value=draft.client_id if draft else "",
+                    placeholder="e.g. billing_sync",
+                    id="create-client-id",
+                    compact=True,
+                )
                 yield Label(Text(preview_client_id("")), id="create-preview", classes="muted")
                 yield Label("Display name")
-                yield Input(placeholder="e.g. Billing sync", id="create-display-name", compact=True)
+                yield Input(
+                    value=draft.display_name if draft else "",
+                    placeholder="e.g. Billing sync",
+                    id="create-display-name",
+                    compact=True,
+                )
                 yield Label("Permissions (space to toggle)")
                 yield PermissionPicker(id="create-permissions")
                 yield Label(
@@ -98,11 +123,12 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
                 Text(f"could not list permissions ({neutralize(str(exc))}); enter ids below")
             )
         picker = self.query_one("#create-permissions", PermissionPicker)
+        chosen = {p.id for p in self.draft.permissions} if self.draft else set()
         for permission in sorted(self.known.values(), key=lambda p: p.name or p.id):
             label = Text.assemble(
                 neutralize(permission.name or "?"), "  ", (neutralize(permission.id), "dim")
             )
-            picker.add_option((label, permission.id))
+            picker.add_option((label, permission.id, permission.id in chosen))
         if picker.has_focus:
             picker.highlight_first()
         unknown = sorted(n for n in granted_names if n not in {p.name for p in self.known.values()})

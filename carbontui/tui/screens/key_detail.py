@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Label, Static
 
 from carbontui.api.models import Application, ApplicationSummary, Permission
 from carbontui.errors import CarbontuiError
+from carbontui.tui.app_access import carbon_app
+from carbontui.tui.create_key import rotate_key
 from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.screens.detail import DetailScreen
 from carbontui.tui.services import Services
@@ -23,13 +25,16 @@ class KeyDetailScreen(DetailScreen):
     """Loads ``GET /v1/customers/applications/{id}`` and shows the permission table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy_id", "Copy client id", id="key.copy_id")
+        Binding("c", "copy_id", "Copy client id", id="key.copy_id"),
+        Binding("d", "duplicate", "Duplicate to rotate", id="key.duplicate"),
     ]
 
     def __init__(self, services: Services, summary: ApplicationSummary) -> None:
         super().__init__(services)
         self.summary = summary
         self.permissions: tuple[Permission, ...] = ()
+        #: The key as loaded (None until then): what ``d`` duplicates.
+        self.application: Application | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -38,7 +43,10 @@ class KeyDetailScreen(DetailScreen):
             yield DataTable(id="key-permissions", cursor_type="row", zebra_stripes=True)
             yield Static("", id="key-permission-description", classes="muted")
             yield Label("loading permissions…", id="key-detail-status", classes="muted")
-            yield Label("esc back · c copy client id", classes="muted")
+            yield Label(
+                "esc back · c copy client id · d duplicate to rotate (the API has no delete)",
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -83,6 +91,7 @@ class KeyDetailScreen(DetailScreen):
             )
             table.add_row(*(literal(cell) for cell in cells))
         self.permissions = app.permissions
+        self.application = app
         status.update("" if app.permissions else "this key has no permissions")
 
     @on(DataTable.RowHighlighted, "#key-permissions")
@@ -92,6 +101,16 @@ class KeyDetailScreen(DetailScreen):
             self.query_one("#key-permission-description", Static).update(
                 field_grid([("description", permission.description)])
             )
+
+    def action_duplicate(self) -> None:
+        """Rotate: a new key with this one's permissions (from the create form, once more)."""
+        original = self.application
+        if original is None:
+            self.notify("the key's permissions are still loading", severity="warning")
+            return
+        app = carbon_app(self)
+        self.dismiss()
+        app.run_worker(rotate_key(app, original), group="create-key", exclusive=True)
 
     def action_copy_id(self) -> None:
         """Copy the client id (not a secret)."""

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -18,16 +18,19 @@ from carbontui.auth.token import mask
 from carbontui.config import ConfigError, CredentialsStore, ProfileExists
 from carbontui.sanitize import neutralize
 from carbontui.tui.app_access import carbon_app
-from carbontui.tui.formatting import field_lines
+from carbontui.tui.formatting import field_lines, literal
 from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.screens.styles import dialog_css
 from carbontui.tui.services import Services
+from carbontui.usecases.rotate_key import retire_steps
 
 
 class SecretOnceScreen(ModalScreen[None]):
     """Masked until revealed on purpose; closing asks whether the secret was stored."""
 
     CSS_PATH = dialog_css("secret_once.tcss")
+    #: A short terminal gets tighter margins and a shorter retire box (secret_once.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (as Screen types it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy secret", id="secret.copy"),
@@ -36,10 +39,14 @@ class SecretOnceScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="secret.close"),
     ]
 
-    def __init__(self, services: Services, created: CreatedApplication) -> None:
+    def __init__(
+        self, services: Services, created: CreatedApplication, *, replaces: str | None = None
+    ) -> None:
+        """``replaces``: the client id this key rotates; the screen says how to retire it."""
         super().__init__()
         self.services = services
         self.created = created
+        self.replaces = replaces
         self.revealed = False
         self.saved_to: str | None = None
         self.copied = False
@@ -57,13 +64,29 @@ class SecretOnceScreen(ModalScreen[None]):
                     value=self._suggested_profile(),
                     placeholder="profile name",
                     id="secret-profile-name",
+                    compact=True,
                 )
-                yield Button("Save as profile (s)", id="secret-save")
+                yield Button("Save as profile (s)", id="secret-save", compact=True)
             yield Label("", id="secret-status", classes="muted")
             with Horizontal(classes="buttons"):
-                yield Button("Copy secret (c)", id="secret-copy", variant="primary")
-                yield Button("Reveal (v)", id="secret-reveal")
-                yield Button("Close (esc)", id="secret-close")
+                yield Button("Copy secret (c)", id="secret-copy", variant="primary", compact=True)
+                yield Button("Reveal (v)", id="secret-reveal", compact=True)
+                yield Button("Close (esc)", id="secret-close", compact=True)
+            if self.replaces:
+                # Last, in a box that scrolls: on a small terminal the controls stay in view.
+                with VerticalScroll(id="secret-retire-box"):
+                    yield Static(self._retire_text(self.replaces), id="secret-retire")
+
+    @staticmethod
+    def _retire_text(old: str) -> Text:
+        """How to retire the key this one replaces (the API cannot delete it)."""
+        text = Text.assemble(("Retire ", "bold"), literal(old, style="bold"), ("\n", ""))
+        for number, step in enumerate(retire_steps(old), 1):
+            text.append(f"{number}. ")
+            text.append_text(literal(step))
+            text.append("\n")
+        text.rstrip()
+        return text
 
     def on_mount(self) -> None:
         self._render_fields()
