@@ -17,6 +17,7 @@ from tui_testlib import (
     wait_until,
 )
 
+from carbontui.api.models import CreatedApplication
 from carbontui.sandbox import SandboxServer
 from carbontui.sandbox.faults import Fault
 from carbontui.tui.app import CarbonApp
@@ -176,3 +177,25 @@ async def test_installation_detail_values_wrap_beside_their_labels(
         ]
         # The grid is whole: every access level is visible.
         assert all(level in screen_text(app) for level in ("VIEW", "REQUEST", "WRITE"))
+
+
+@pytest.mark.parametrize("replaces", [None, "cbx_b2b_old_key"])
+async def test_secret_dialog_keeps_its_warning_and_controls_at_80x24(
+    make_app: MakeApp, replaces: str | None
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await loaded_keys(app, pilot)
+        created = CreatedApplication("id-1", "cbx_b2b_small_screen", "not-a-real-secret")
+        app.push_screen(SecretOnceScreen(app.services, created, replaces=replaces))
+        await wait_until(pilot, lambda: isinstance(app.screen, SecretOnceScreen))
+        await pilot.pause()
+        screen = app.screen
+        banner = widget_text(app, screen.query_one(".warning-banner"))
+        assert banner.endswith("Copy it or save it as a profile now.")
+        for button in ("#secret-copy", "#secret-reveal", "#secret-close", "#secret-save"):
+            region = screen.query_one(button).region
+            assert region.height > 0 and region in screen.query_one(".dialog").region
+        if replaces:
+            box = screen.query_one("#secret-retire-box")
+            assert box.region.height > 0 and "Retire cbx_b2b_old_key" in widget_text(app, box)
