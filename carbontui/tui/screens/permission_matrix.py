@@ -1,0 +1,312 @@
+"""The permission matrix of the active profile: keys as rows, permissions as columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import Input, Label, Static
+
+from carbontui.errors import CarbontuiError
+from carbontui.sanitize import neutralize
+from carbontui.tui.actions import binding
+from carbontui.tui.audit_format import (
+    LEGEND,
+    area_abbreviations,
+    area_legend,
+    column_label,
+    mark,
+)
+from carbontui.tui.formatting import literal
+from carbontui.tui.services import Services
+from carbontui.tui.widgets.status_line import StatusLine
+from carbontui.tui.widgets.virtual_table import Column, VirtualTable
+from carbontui.usecases.audit import MatrixRow, PermissionMatrix, build_matrix, is_broad
+
+#: Every Carbonext client id starts with this: narrow tables leave it out.
+CLIENT_ID_PREFIX = "cbx_b2b_"
+#: Index of the PERMS column (``c`` sorts by it, most permissions first).
+COUNT_COLUMN = 2
+HINT = (
+    "/ filter · s sort · c most permissions first · p/P next/previous permission · "
+    "o only its holders · enter key detail · esc back"
+)
+
+
+def _search_text(row: MatrixRow) -> str:
+    """What ``/`` matches: the key's client id, display name and id."""
+    return f"{row.key.client_id} {row.key.display_name or ''} {row.key.id}"
+
+
+class PermissionMatrixScreen(Screen[None]):
+    """Reads every key's permissions (with progress), then shows them as a grid.
+
+    Keys without an id in the action table (``p``, ``P``, ``o``, ``c``) are handled as key
+    methods, so the keymap test keeps holding until the table gains entries for them.
+    """
+
+    CSS_PATH = Path(__file__).with_name("permission_matrix.tcss")
+    AUTO_FOCUS = "#matrix-table"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        binding("detail.back"),
+        binding("table.filter"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.matrix: PermissionMatrix | None = None
+        #: The permission the column cursor is on (None: none chosen yet).
+        self.selected: str | None = None
+        #: Whether only the selected permission's holders are listed.
+        self.holders_only = False
+        self._abbreviations: dict[str, str] = {}
+
+    @property
+    def profile_name(self) -> str:
+        """The profile whose keys are shown."""
+        session = self.services.session
+        return session.profile.name if session is not None else "-"
+
+    def compose(self) -> ComposeResult:
+        yield Label(
+            literal(f"Permission matrix  {self.profile_name}"), id="matrix-title", classes="title"
+        )
+        yield Static("", id="matrix-error")
+        yield Input(placeholder="filter…", classes="filter")
+        yield self._table(())
+        yield Label("", id="matrix-selection")
+        yield Label(LEGEND, id="matrix-legend", classes="muted")
+        yield Label("", id="matrix-areas", classes="muted")
+        yield StatusLine()
+        yield Label(HINT, classes="muted")
+
+    def _table(self, permissions: tuple[str, ...]) -> VirtualTable[MatrixRow]:
+        return VirtualTable(
+            self._columns(permissions),
+            key=lambda row: row.key.id,
+            search_text=_search_text,
+            id_of=lambda row: row.key.client_id,
+            noun="keys",
+            id="matrix-table",
+        )
+
+    def _columns(self, permissions: tuple[str, ...]) -> list[Column[MatrixRow]]:
+        """Key, name, count, then one narrow column per permission (grouped by area)."""
+        columns: list[Column[MatrixRow]] = [
+            Column(
+                "KEY",
+                lambda row: row.key.client_id,
+                min_width=16,
+                max_width=40,
+                short=lambda row: row.key.client_id.removeprefix(CLIENT_ID_PREFIX),
+                short_label="KEY (cbx_b2b_…)",
+            ),
+            Column("NAME", lambda row: row.key.display_name or "", min_width=12, max_width=32),
+            Column(
+                "PERMS",
+                lambda row: f"{len(row.granted)}" + (f" {row.broad}W" if row.broad else ""),
+                min_width=5,
+                sort_key=lambda row: (len(row.granted), row.broad),
+            ),
+        ]
+        return columns + [self._permission_column(p) for p in permissions]
+
+    def _permission_column(self, permission: str) -> Column[MatrixRow]:
+        label = column_label(permission, self._abbreviations)
+        return Column(
+            label,
+            lambda row: mark(permission, permission in row.granted),
+            width=len(label),
+            min_width=len(label),
+            sort_key=lambda row: permission not in row.granted,
+        )
+
+    @property
+    def table(self) -> VirtualTable[MatrixRow]:
+        """The matrix."""
+        return self.query_one("#matrix-table", VirtualTable)
+
+    @property
+    def status(self) -> StatusLine:
+        """The line under the matrix."""
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.status.progress = "reading permissions…"
+        self.load()
+
+    # -- loading --------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="permission-matrix")
+    async def load(self) -> None:
+        """Build the matrix; an error is shown on this screen."""
+        client = self.services.carbonext
+        if client is None:
+            self._fail(f"profile '{self.profile_name}' has no Carbonext section")
+            return
+        try:
+            matrix = await build_matrix(client, on_progress=self._progress)
+        except CarbontuiError as exc:
+            self._fail(f"could not read the permissions: {exc}")
+            return
+        finally:
+            self.status.progress = ""
+        await self.show(matrix)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.status.progress = f"reading permissions: {done:,} / {total:,} keys"
+
+    def _fail(self, message: str) -> None:
+        error = self.query_one("#matrix-error", Static)
+        error.update(Text.assemble(("error  ", "bold red"), literal(message)))
+        error.add_class("-visible")
+        self.status.problem_label = "STOPPED"
+        self.status.problem = message
+
+    async def show(self, matrix: PermissionMatrix) -> None:
+        """Lay the matrix out: a new table with a column per permission."""
+        self.matrix = matrix
+        self._abbreviations = area_abbreviations(matrix.areas())
+        old = self.table
+        table = self._table(matrix.columns)
+        await old.remove()
+        await self.mount(table, after=self.query_one("Input.filter", Input))
+        table.set_rows(matrix.rows)
+        table.set_filter(self.query_one("Input.filter", Input).value)
+        table.focus()
+        self.query_one("#matrix-areas", Label).update(
+            literal(f"areas: {area_legend(self._abbreviations)}")
+        )
+        self._summarise()
+
+    # -- the column cursor ----------------------------------------------------------------------
+
+    def key_p(self, event: events.Key) -> None:
+        """Next permission (its holders are counted under the table)."""
+        event.stop()
+        self.select_permission(1)
+
+    def key_upper_p(self, event: events.Key) -> None:
+        """Previous permission."""
+        event.stop()
+        self.select_permission(-1)
+
+    def key_o(self, event: events.Key) -> None:
+        """List only the selected permission's holders (again: every key)."""
+        event.stop()
+        self.toggle_holders_only()
+
+    def key_c(self, event: events.Key) -> None:
+        """Sort by number of permissions, most first."""
+        event.stop()
+        self.sort_by_count()
+
+    def select_permission(self, step: int) -> None:
+        """Move the column cursor ``step`` permissions along (wrapping)."""
+        if self.matrix is None or not self.matrix.columns:
+            return
+        columns = self.matrix.columns
+        if self.selected in columns:
+            index = (columns.index(self.selected) + step) % len(columns)
+        else:
+            index = 0 if step > 0 else len(columns) - 1
+        self.select(columns[index])
+
+    def select(self, permission: str) -> None:
+        """Put the column cursor on ``permission`` and say who holds it."""
+        self.selected = permission
+        self._apply_rows()
+
+    def toggle_holders_only(self) -> None:
+        """Show only the selected permission's holders, or every key again."""
+        if self.selected is None:
+            self.select_permission(1)
+        self.holders_only = not self.holders_only
+        self._apply_rows()
+
+    def sort_by_count(self) -> None:
+        """Most permissions first (then most broad ones)."""
+        self.table.sort_by(COUNT_COLUMN, reverse=True)
+
+    def _apply_rows(self) -> None:
+        matrix = self.matrix
+        if matrix is None:
+            return
+        holders = matrix.holders(self.selected) if self.selected else list(matrix.rows)
+        self.table.set_rows(holders if self.holders_only else matrix.rows)
+        label = self.query_one("#matrix-selection", Label)
+        if self.selected is None:
+            label.update("")
+        else:
+            noun = "key" if len(holders) == 1 else "keys"
+            flag = "  (writes/administers)" if is_broad(self.selected) else ""
+            shown = "  · only these listed (o: all)" if self.holders_only else ""
+            label.update(
+                Text.assemble(
+                    (neutralize(self.selected), "bold red" if flag else "bold"),
+                    f": {len(holders):,} {noun}{flag}{shown}",
+                )
+            )
+        self._summarise()
+
+    # -- filter, rows, leaving ------------------------------------------------------------------
+
+    def _summarise(self) -> None:
+        table, matrix = self.table, self.matrix
+        if matrix is None:
+            return
+        count = f"{table.total_count:,} keys"
+        if table.filter_text:
+            count = f"{table.row_count:,} of {count} match '{table.filter_text}'"
+        parts = [count, f"{len(matrix.columns)} permissions"]
+        if matrix.vanished:
+            parts.append(f"{len(matrix.vanished)} deleted while read")
+        if table.position_text:
+            parts.append(table.position_text)
+        self.status.summary = " · ".join(parts)
+
+    def action_filter(self) -> None:
+        """Show and focus the filter box."""
+        box = self.query_one("Input.filter", Input)
+        box.add_class("-visible")
+        box.focus()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        """Esc: clear an open filter first, then leave."""
+        box = self.query_one("Input.filter", Input)
+        if box.has_class("-visible"):
+            box.value = ""
+            box.remove_class("-visible")
+            self.table.focus()
+            return
+        await super().action_dismiss(result)
+
+    @on(Input.Changed, "Input.filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.table.set_filter(event.value)
+        self._summarise()
+
+    @on(Input.Submitted, "Input.filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    @on(VirtualTable.RowHighlighted, "#matrix-table")
+    @on(VirtualTable.Sorted, "#matrix-table")
+    def _moved(self) -> None:
+        self._summarise()
+
+    @on(VirtualTable.RowSelected, "#matrix-table")
+    def _open(self, event: VirtualTable.RowSelected) -> None:
+        from carbontui.tui.screens.key_detail import KeyDetailScreen
+
+        assert isinstance(event.row, MatrixRow)
+        self.app.push_screen(KeyDetailScreen(self.services, event.row.key))
