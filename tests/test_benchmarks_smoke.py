@@ -44,6 +44,13 @@ EXPECTED = {
         ],
     ),
     "idle": ([], ["idle CPU,", "idle requests in"]),
+    "matrix": (
+        [],
+        [
+            "matrix of 200 keys, requests: 202 requests (baseline: 2 requests",
+            "matrix of 200 keys, wall time at 50 ms latency:",
+        ],
+    ),
     "memory": ([], ["peak RSS, rows 1000 keys 0 installations:", "peak RSS, rows 1000 keys"]),
     "redaction": (
         [],
