@@ -19,7 +19,7 @@ ABSENT_MARK = "·"
 BROAD_STYLE = "bold red"
 GRANTED_STYLE = "green"
 ABSENT_STYLE = "dim"
-LEGEND = f"{BROAD_MARK} writes/administers · {GRANTED_MARK} granted · {ABSENT_MARK} not held"
+LEGEND = f"{BROAD_MARK} = writes/administers   {GRANTED_MARK} = granted   {ABSENT_MARK} = not held"
 
 
 def mark(permission: str, granted: bool) -> Text:

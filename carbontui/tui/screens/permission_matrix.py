@@ -32,10 +32,7 @@ from carbontui.usecases.audit import MatrixRow, PermissionMatrix, build_matrix, 
 CLIENT_ID_PREFIX = "cbx_b2b_"
 #: Index of the PERMS column (``c`` sorts by it, most permissions first).
 COUNT_COLUMN = 2
-HINT = (
-    "/ filter · s sort · c most permissions first · p/P next/previous permission · "
-    "o only its holders · enter key detail · esc back"
-)
+HINT = "/ filter · s sort · c by count · p/P permission · o its holders · enter detail · esc back"
 
 
 def _search_text(row: MatrixRow) -> str:
@@ -85,7 +82,7 @@ class PermissionMatrixScreen(Screen[None]):
         yield Label(LEGEND, id="matrix-legend", classes="muted")
         yield Label("", id="matrix-areas", classes="muted")
         yield StatusLine()
-        yield Label(HINT, classes="muted")
+        yield Label(HINT, id="matrix-hint", classes="muted")
 
     def _table(self, permissions: tuple[str, ...]) -> VirtualTable[MatrixRow]:
         return VirtualTable(
@@ -112,7 +109,8 @@ class PermissionMatrixScreen(Screen[None]):
             Column(
                 "PERMS",
                 lambda row: f"{len(row.granted)}" + (f" {row.broad}W" if row.broad else ""),
-                min_width=5,
+                width=7,
+                min_width=7,
                 sort_key=lambda row: (len(row.granted), row.broad),
             ),
         ]
@@ -122,11 +120,19 @@ class PermissionMatrixScreen(Screen[None]):
         label = column_label(permission, self._abbreviations)
         return Column(
             label,
-            lambda row: mark(permission, permission in row.granted),
+            lambda row: self._mark(permission, row),
             width=len(label),
             min_width=len(label),
             sort_key=lambda row: permission not in row.granted,
         )
+
+    def _mark(self, permission: str, row: MatrixRow) -> Text:
+        """A cell; the selected permission's column is drawn in reverse video."""
+        cell = mark(permission, permission in row.granted)
+        if permission == self.selected:
+            # A span (not the base style): the table redraws a cell whose spans changed.
+            return Text.assemble((cell.plain, f"{cell.style} reverse"))
+        return cell
 
     @property
     def table(self) -> VirtualTable[MatrixRow]:
@@ -263,6 +269,8 @@ class PermissionMatrixScreen(Screen[None]):
         if matrix is None:
             return
         count = f"{table.total_count:,} keys"
+        if table.total_count != len(matrix.rows):
+            count = f"{table.total_count:,} of {len(matrix.rows):,} keys"
         if table.filter_text:
             count = f"{table.row_count:,} of {count} match '{table.filter_text}'"
         parts = [count, f"{len(matrix.columns)} permissions"]
