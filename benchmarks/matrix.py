@@ -75,7 +75,7 @@ async def measure(size: int) -> None:
 
 def main() -> None:
     args = _common.parser(__doc__ or "").parse_args()
-    print(_common.machine(), flush=True)
+    print(f"machine: {_common.machine()}", flush=True)
     asyncio.run(measure(200 if args.quick else 10_000))
 
 
