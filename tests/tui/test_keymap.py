@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.widgets import TabbedContent
 from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
 
 import carbontui.tui
@@ -34,7 +35,7 @@ def every_binding_class() -> list[type[DOMNode]]:
     seen: list[type[DOMNode]] = []
     todo: list[type] = [DOMNode]
     while todo:
-        for sub in todo.pop().__subclasses__():
+        for sub in todo.pop().__subclasses__():  # type: type
             todo.append(sub)
             if sub.__module__.startswith("carbontui.") and "BINDINGS" in sub.__dict__:
                 seen.append(sub)
@@ -76,9 +77,9 @@ async def test_a_keymap_moves_a_key(make_app: MakeApp, config_path: Path) -> Non
         await loaded_keys(app, pilot)
         await pilot.press("2")  # no longer bound
         await pilot.pause()
-        assert app.query_one("#tabs").active == "keys"
+        assert app.query_one("#tabs", TabbedContent).active == "keys"
         await pilot.press("i")
-        await wait_until(pilot, lambda: app.query_one("#tabs").active == "identity")
+        await wait_until(pilot, lambda: app.query_one("#tabs", TabbedContent).active == "identity")
         assert "f1 Help" in screen_text(app)  # the footer follows
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -100,9 +101,11 @@ async def test_a_bad_keymap_entry_is_shown_and_the_rest_applies(
             for m in messages
         )
         await pilot.press("3")
-        await wait_until(pilot, lambda: app.query_one("#tabs").active == "installations")
+        await wait_until(
+            pilot, lambda: app.query_one("#tabs", TabbedContent).active == "installations"
+        )
         await pilot.press("K")
-        await wait_until(pilot, lambda: app.query_one("#tabs").active == "keys")
+        await wait_until(pilot, lambda: app.query_one("#tabs", TabbedContent).active == "keys")
 
 
 async def test_the_palette_key_can_be_moved(make_app: MakeApp, config_path: Path) -> None:
