@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
-
 from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
 
 from carbontui.sandbox import SandboxServer
+from carbontui.sandbox.faults import Fault
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.screens.key_detail import KeyDetailScreen
-from carbontui.tui.screens.permission_matrix import COUNT_COLUMN, PermissionMatrixScreen
+from carbontui.tui.screens.permission_matrix import PermissionMatrixScreen
 from carbontui.usecases.audit import MatrixRow
 
 MakeApp = Callable[..., CarbonApp]
@@ -49,9 +49,7 @@ async def test_matrix_lists_every_key_with_its_permissions(
         rows = {row.key.client_id: row.granted for row in shown(screen)}
         assert len(rows) == len(sandbox.state.applications) == 25
         for application in sandbox.state.applications:
-            assert rows[application.client_id] == set(
-                sandbox.state.permission_names(application)
-            )
+            assert rows[application.client_id] == set(sandbox.state.permission_names(application))
         text = screen_text(app)
         assert "ord/W" in text and "25 keys · 10 permissions" in text
         # A write permission is marked "W" (not only by colour); a read one "●".
@@ -60,3 +58,87 @@ async def test_matrix_lists_every_key_with_its_permissions(
         write = screen.table.columns[names.index("ord/W")].get(admin)
         read = screen.table.columns[names.index("ord/R")].get(admin)
         assert (str(write), str(read)) == ("W", "●")
+
+
+async def test_filter_narrows_and_esc_clears_it_before_leaving(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_matrix(app, pilot)
+        await pilot.press("slash", *"data lake")
+        await wait_until(pilot, lambda: screen.table.filter_text == "data lake")
+        names = {row.key.display_name for row in shown(screen)}
+        assert names and all("Data lake" in (name or "") for name in names)
+        assert screen.table.row_count < screen.table.total_count
+        assert f"{screen.table.row_count} of 25 keys match 'data lake'" in screen_text(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.table.row_count == 25)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not screen)
+
+
+async def test_sort_by_count_puts_the_admin_keys_first(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_matrix(app, pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.table.sort_state == ("PERMS", True))
+        admins = {sandbox.state.admin_application(env).client_id for env in ("hml", "prod")}
+        counts = [len(row.granted) for row in shown(screen)]
+        assert {row.key.client_id for row in shown(screen)[:2]} == admins
+        assert counts == sorted(counts, reverse=True) and counts[0] == 10
+
+
+async def test_selecting_a_permission_reports_and_lists_its_holders(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_matrix(app, pilot)
+        assert screen.matrix is not None
+        steps = screen.matrix.columns.index("orders_write") + 1
+        for _ in range(steps):
+            await pilot.press("p")
+        await wait_until(pilot, lambda: screen.selected == "orders_write")
+        expected = holders_of(sandbox, "orders_write")
+        assert f"orders_write: {len(expected)} keys  (writes/administers)" in screen_text(app)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: screen.table.total_count == len(expected))
+        assert {row.key.client_id for row in shown(screen)} == expected
+        await pilot.press("P")
+        await wait_until(pilot, lambda: screen.selected == "orders_read")
+        assert {row.key.client_id for row in shown(screen)} == holders_of(sandbox, "orders_read")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: screen.table.total_count == 25)
+
+
+async def test_enter_opens_the_key_detail(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_matrix(app, pilot)
+        row = screen.table.current_row
+        assert row is not None
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeyDetailScreen))
+        detail = app.screen
+        assert isinstance(detail, KeyDetailScreen) and detail.summary == row.key
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+
+
+async def test_a_bad_answer_is_shown_on_the_screen(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        sandbox.state.faults.add(
+            [Fault("shape", route="GET /v1/customers/applications/{id}", body=["\x1b[31mx"])]
+        )
+        screen = PermissionMatrixScreen(app.services)
+        app.push_screen(screen)
+        await wait_until(pilot, lambda: "could not read the permissions" in screen_text(app))
+        assert screen.matrix is None and app.screen is screen
+        assert "\x1b" not in screen_text(app)
