@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
 
-from carbontui.sandbox import SandboxServer
+from carbontui.clock import ManualClock
+from carbontui.config import load_config
+from carbontui.history import ActionHistory
+from carbontui.sandbox import SandboxOptions, SandboxServer
 from carbontui.sandbox.faults import Fault
 from carbontui.tui.app import CarbonApp
+from carbontui.tui.screens.compare_profiles import CompareProfilesScreen, summary
 from carbontui.tui.screens.key_detail import KeyDetailScreen
 from carbontui.tui.screens.permission_matrix import PermissionMatrixScreen
 from carbontui.usecases.audit import MatrixRow
@@ -142,3 +147,76 @@ async def test_a_bad_answer_is_shown_on_the_screen(
         await wait_until(pilot, lambda: "could not read the permissions" in screen_text(app))
         assert screen.matrix is None and app.screen is screen
         assert "\x1b" not in screen_text(app)
+
+
+def permission_ids(server: SandboxServer, *names: str) -> tuple[str, ...]:
+    by_name = {p.name: p.id for p in server.state.catalog}
+    return tuple(by_name[name] for name in names)
+
+
+def carbonext_profile(name: str, server: SandboxServer) -> str:
+    """A config block: profile ``name`` on ``server``, signed in with its hml admin key."""
+    admin = server.state.admin_application("hml")
+    return (
+        f'\n[profiles.{name}]\nenvironment = "{name}"\n[profiles.{name}.carbonext]\n'
+        f'api_url = "{server.url}"\n'
+        f'token_url = "{server.url}/auth/realms/co2free/protocol/openid-connect/token"\n'
+        f'client_id = "{admin.client_id}"\nclient_secret = "{admin.client_secret}"\n'
+        'scope = "roles"\n'
+    )
+
+
+async def test_compare_lists_the_key_that_differs(
+    sandbox: SandboxServer, clock: ManualClock, tmp_path: Path
+) -> None:
+    with SandboxServer(SandboxOptions(seed=1, now=clock)) as prod:
+        sandbox.state.add_application(
+            "cbx_b2b_billing", "Billing", permission_ids(sandbox, "orders_read")
+        )
+        prod.state.add_application(
+            "cbx_b2b_billing", "Billing", permission_ids(prod, "orders_read", "orders_write")
+        )
+        sandbox.state.add_application("cbx_b2b_legacy", "Legacy", ())
+        config = tmp_path / "two.toml"
+        config.write_text(carbonext_profile("hml", sandbox) + carbonext_profile("prod", prod))
+        config.chmod(0o600)
+        app = CarbonApp(
+            load_config(config),
+            profile="hml",
+            clock=clock,
+            history=ActionHistory(tmp_path / "history.jsonl", clock=clock),
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded_keys(app, pilot)
+            screen = CompareProfilesScreen(app.services, "hml", "prod")
+            app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.result is not None)
+            assert screen.result is not None
+            table = screen.table
+            lines = {
+                row.key: row for i in range(table.row_count) if (row := table.row_at(i)) is not None
+            }
+            billing = lines["cbx_b2b_billing"]
+            assert (billing.mark, billing.only_left, billing.only_right) == (
+                "~",
+                (),
+                ("orders_write",),
+            )
+            assert lines["cbx_b2b_legacy"].mark == "<"
+            admin = sandbox.state.admin_application("hml").client_id
+            assert admin not in lines  # the same permissions on both sides: not listed
+            text = screen_text(app)
+            assert summary(screen.result) in text and text.count("hml ↔ prod") >= 1
+            assert "orders_write (W)" in text
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is not screen)
+
+
+async def test_compare_with_an_unknown_profile_says_so(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        screen = CompareProfilesScreen(app.services, "sandbox-hml", "nope")
+        app.push_screen(screen)
+        await wait_until(pilot, lambda: "could not compare" in screen_text(app))
+        assert "nope" in screen_text(app) and screen.result is None

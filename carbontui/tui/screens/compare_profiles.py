@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from carbontui.api.session import ProfileSession
+from carbontui.config import ConfigError
 from carbontui.errors import CarbontuiError
 from carbontui.sanitize import neutralize
 from carbontui.tui.actions import binding
@@ -152,7 +153,7 @@ class CompareProfilesScreen(Screen[None]):
         try:
             for name in self.names:
                 matrices.append(await self._read(name))
-        except CarbontuiError as exc:
+        except (CarbontuiError, ConfigError) as exc:
             self._fail(str(exc))
             return
         finally:
