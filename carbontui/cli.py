@@ -64,21 +64,7 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser."""
-    from carbontui.commands import (
-        api_cmd,
-        cache_cmd,
-        completion_cmd,
-        config_cmd,
-        env_cmd,
-        installations,
-        keys,
-        tokens,
-    )
-    from carbontui.sandbox.cli import add_arguments as add_sandbox_arguments
-
-    common = _common_options()
+def _top_parser(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="carbontui",
         parents=[common],
@@ -94,6 +80,49 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="open the dashboard on a built-in sandbox"
     )
+    return parser
+
+
+def dashboard_parser() -> argparse.ArgumentParser:
+    """The parser for a start with no command: global options only, no subcommand imported."""
+    return _top_parser(_common_options())
+
+
+#: Options that take a value, so the word after them is not a command name.
+_VALUED_OPTIONS = frozenset({"--profile", "-p", "--config", "-c", "--log-file"})
+
+
+def names_a_command(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` has a positional word (a command) or asks for the full help."""
+    expect_value = False
+    for word in argv:
+        if expect_value:
+            expect_value = False
+        elif word in ("-h", "--help"):
+            return True
+        elif word.startswith("-"):
+            expect_value = word in _VALUED_OPTIONS  # "--profile=x" carries its own value
+        else:
+            return True
+    return False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    common = _common_options()
+    parser = _top_parser(common)
+    from carbontui.commands import (
+        api_cmd,
+        cache_cmd,
+        completion_cmd,
+        config_cmd,
+        env_cmd,
+        installations,
+        keys,
+        tokens,
+    )
+    from carbontui.sandbox.cli import add_arguments as add_sandbox_arguments
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     tokens.add_parsers(sub, common)
     keys.add_parsers(sub, common)
@@ -109,9 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the CLI; returns the process exit code.
+
+    A start with no command (the dashboard) is parsed without importing any subcommand.
+    """
+    words = sys.argv[1:] if argv is None else list(argv)
+    if names_a_command(words):
+        args = build_parser().parse_args(words)
+    else:
+        args = dashboard_parser().parse_args(words)
+        args.command = None
     if not hasattr(args, "json"):
         args.json = False
     if args.command == "sandbox":

@@ -235,3 +235,49 @@ def test_the_readme_python_snippet_runs(sandbox: Sandbox, tmp_path: Path) -> Non
     assert lines[0].startswith("Carbonext access token ")
     assert len(lines) == 1 + len(sandbox.state.applications)
     assert any(line.startswith("cbx_b2b_sandbox_hml ") for line in lines)
+
+
+def test_a_dashboard_start_imports_no_subcommand() -> None:
+    code = (
+        "import sys\n"
+        "import carbontui.cli as cli\n"
+        "cli.dashboard_parser().parse_args(['--demo', '-p', 'hml', '--read-only'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('carbontui.commands', 'httpx', "
+        "'jwt', 'carbontui.api'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "dashboard"),
+    [
+        ([], True),
+        (["--demo"], True),
+        (["-p", "keys", "--read-only"], True),  # "keys" is the profile's name here
+        (["--config", "x.toml", "--log-file", "l"], True),
+        (["keys", "list"], False),
+        (["-p", "hml", "token"], False),
+        (["--help"], False),
+    ],
+)
+def test_only_a_start_without_command_skips_the_full_parser(
+    argv: list[str], dashboard: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import carbontui.cli as cli
+    import carbontui.launch as launch
+
+    started: list[object] = []
+    monkeypatch.setattr(launch, "run_dashboard", lambda args: started.append(args) or 0)
+    real = cli.build_parser
+
+    def counting() -> object:
+        started.append("full parser")
+        return real()
+
+    monkeypatch.setattr(cli, "build_parser", counting)
+    if dashboard:
+        assert cli.main(argv) == 0
+        assert "full parser" not in started and started[0].command is None  # type: ignore[union-attr]
+    else:
+        assert cli.names_a_command(argv)

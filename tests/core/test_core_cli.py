@@ -664,7 +664,10 @@ def test_config_path_init_profiles_check(
     code, out, err = run("config", "init", "--json", config=False)
     assert code == 0 and written.is_file()
     assert json.loads(out) == {"written": str(written)}
-    assert err == f"carbontui: wrote {written}; edit it, then run `carbontui config check`\n"
+    assert err == (
+        f"carbontui: wrote {written} and config.schema.json beside it; "
+        "edit the config, then run `carbontui config check`\n"
+    )
     code, _, err = run("config", "init", config=False)
     assert code == 2 and "exists" in err
     monkeypatch.delenv("CARBONTUI_CONFIG")
