@@ -18,7 +18,7 @@ from carbontui.config import ConfigError
 from carbontui.errors import CarbontuiError
 from carbontui.sanitize import neutralize
 from carbontui.tui.actions import binding
-from carbontui.tui.audit_format import LEGEND, permission_list
+from carbontui.tui.audit_format import BROAD_MARK, permission_list
 from carbontui.tui.formatting import literal
 from carbontui.tui.services import Services
 from carbontui.tui.widgets.status_line import StatusLine
@@ -125,7 +125,7 @@ class CompareProfilesScreen(Screen[None]):
         )
         yield Label(
             f"{DIFFERS} permissions differ · {ONLY_LEFT} key only in {neutralize(a)} · "
-            f"{ONLY_RIGHT} key only in {neutralize(b)} · {LEGEND}",
+            f"{ONLY_RIGHT} key only in {neutralize(b)} · ({BROAD_MARK}) writes/administers",
             id="compare-legend",
             classes="muted",
         )
