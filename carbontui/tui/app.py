@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static, TabbedContent
+from textual.widgets import Footer, Input, Static, TabbedContent, TextArea
 
 from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
@@ -69,6 +69,7 @@ class CarbonApp(CrashReportingApp):
         binding("app.history", show=False),
         binding("app.quit"),
         binding("app.quit_anywhere", show=False, priority=True),
+        binding("app.interrupt", show=False, priority=True),
     ]
 
     def __init__(
@@ -143,8 +144,18 @@ class CarbonApp(CrashReportingApp):
         quit_unless_secret_unsaved(self)
 
     def action_help_quit(self) -> None:
-        """``ctrl+c`` quits like ``q`` (Textual would only tell you which key quits)."""
+        """Textual's ``ctrl+c`` quits like ``q`` (Textual would only tell you which key quits)."""
         self.request_quit()
+
+    def action_interrupt(self) -> None:
+        """``ctrl+c``, on every screen: copy the selected text if there is some, else quit."""
+        focused = self.focused
+        if isinstance(focused, Input | TextArea) and focused.selected_text:
+            focused.action_copy()
+        elif self.screen.get_selected_text():
+            self.screen.action_copy_text()
+        else:
+            self.request_quit()
 
     async def action_quit(self) -> None:
         """``q``, ``ctrl+q``, the palette's Quit: see ``request_quit``."""
@@ -290,8 +301,9 @@ class CarbonApp(CrashReportingApp):
     def action_help(self) -> None:
         """Every action and its keys (the keymap applied), the active tab's first."""
         label = next((label for pane, label, _ in TABS if pane == self._tab), "")
-        tab = label.split(" ", 1)[-1]
-        self.push_screen(HelpScreen(help_rows(self.services.config.keymap), tab=tab))
+        rows = help_rows(self.services.config.keymap)
+        first = f"{self._tab.capitalize()} tab"  # the place its actions are listed under
+        self.push_screen(HelpScreen(rows, tab=label.split(" ", 1)[-1], first=first))
 
     @work(exclusive=True, group="command")
     async def action_command(self) -> None:

@@ -10,13 +10,22 @@ from textual import events
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, TabbedContent
-from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
+from tui_testlib import (
+    SIZE,
+    fill_create_form,
+    loaded_keys,
+    open_create_form,
+    screen_text,
+    wait_until,
+)
 
 from carbontui.preferences import Preferences
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.command_mode import Command, complete, parse
 from carbontui.tui.screens.command_prompt import CommandPrompt
+from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.screens.help import HelpScreen
+from carbontui.tui.screens.secret_once import SecretOnceScreen
 
 MakeApp = Callable[..., CarbonApp]
 PROFILES = ["sandbox-hml", "sandbox-prod"]
@@ -145,6 +154,50 @@ async def test_ctrl_c_quits(make_app: MakeApp) -> None:
     assert not [n for n in app._notifications if "to quit" in n.message]
 
 
+async def test_ctrl_c_copies_selected_text_in_a_field_instead_of_quitting(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("slash", *"sandbox")
+        field = app.focused
+        assert isinstance(field, Input)
+        field.select_all()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running and app.clipboard == "sandbox"
+
+
+async def test_ctrl_c_with_an_unsaved_secret_asks_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_create_form(app, pilot)
+        fill_create_form(form, "ctrl_c_guard", "Ctrl-c guard")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SecretOnceScreen))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SecretOnceScreen))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not app.is_running)
+
+
+async def test_help_starts_with_the_active_tab(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("2", "question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert help_screen.rows[0][0] == "Identity tab"
+        assert "Help — Identity & tokens" in screen_text(app)
+
+
 async def test_help_scrolls_at_once_and_names_the_tab(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
@@ -182,7 +235,7 @@ async def test_help_lists_every_action(make_app: MakeApp) -> None:
             "s              Save as profile",
             "ctrl+s         Create",
             "ctrl+q         Quit, also from a text field",
-            "q / ctrl+c     Quit",
+            "ctrl+c         Quit (copy when text is selected)",
             ":profile NAME",
         ):
             assert row in text, row

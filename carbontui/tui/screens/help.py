@@ -28,12 +28,12 @@ THEMES = (
 )
 
 
-def ordered(tab: str, rows: Rows) -> Rows:
-    """The active tab's group first, then what works in every tab, the other tabs, the rest."""
+def ordered(first: str, rows: Rows) -> Rows:
+    """The ``first`` place's group, then what works in every tab, the other tabs, the rest."""
 
     def rank(group: tuple[str, list[tuple[str, str]]]) -> int:
         place = group[0]
-        if place == f"{tab} tab":
+        if place == first:
             return 0
         if place in (EVERY_TAB, FILTERABLE):
             return 1
@@ -55,10 +55,10 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [binding("help.close")]
 
-    def __init__(self, rows: Rows, *, tab: str = "") -> None:
+    def __init__(self, rows: Rows, *, tab: str = "", first: str = "") -> None:
         super().__init__()
         self.tab = tab
-        self.rows = ordered(tab, rows)
+        self.rows = ordered(first, rows)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="help-body"):
