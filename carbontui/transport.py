@@ -138,9 +138,11 @@ async def send(
     for attempt in range(policy.attempts):
         last = attempt == policy.attempts - 1
         timeout = policy.timeout
+        cut_short = False  # by the watch's patience, not this attempt's own deadline
         if watch is not None:
             if attempt and watch.left() <= 0 and failure is not None:
                 raise failure
+            cut_short = watch.left() < timeout
             timeout = max(0.001, min(timeout, watch.left()))
             if attempt:
                 watch.on_retry(attempt + 1)
@@ -149,7 +151,11 @@ async def send(
                 response = await _attempt(client, method, url, auth, max_bytes, name, kwargs)
         except TimeoutError:
             failure = NetworkError(
-                f"no complete answer within {timeout:.3g} s", endpoint=name, timeout=True
+                f"no answer for {watch.patience:g} s; gave up"
+                if cut_short and watch is not None
+                else f"no complete answer within {timeout:g} s",
+                endpoint=name,
+                timeout=True,
             )
             retry_after = None
         except httpx.TimeoutException as exc:

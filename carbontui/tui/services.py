@@ -13,7 +13,7 @@ from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
 from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
-from carbontui.config import Config, Profile
+from carbontui.config import Config, Profile, load_config
 from carbontui.transport import RetryPolicy
 
 
@@ -32,6 +32,8 @@ class Services:
     token_store: SharedTokenStore | None = None
     cache: TokenCache = field(init=False)
     session: ProfileSession | None = field(default=None, init=False)
+    #: The profile asked for by the last ``open`` (None: the config's default).
+    profile_name: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.cache = TokenCache(clock=self.clock, store=self.token_store)
@@ -59,13 +61,32 @@ class Services:
 
     def open(self, name: str | None) -> ProfileSession:
         """Build the session of profile ``name`` (raises ConfigError for bad secrets/keys)."""
-        profile = self.config.profile(name)
+        self.profile_name = name
+        self.session = self._build(self.config.profile(name))
+        return self.session
+
+    async def reload(self) -> ProfileSession:
+        """Re-read config.toml, credentials.toml and key files; rebuild the same profile.
+
+        The old session is closed only once the new one is built: a config that no longer
+        loads, or a secret or key that no longer resolves, raises (a ``ConfigError``) and
+        leaves everything as it was. The token cache is kept.
+        """
+        name = self.session.profile.name if self.session is not None else self.profile_name
+        config = load_config(self.config.path)
+        session = self._build(config.profile(name))
+        old, self.config, self.session = self.session, config, session
+        self.profile_name = name
+        if old is not None:
+            await old.aclose()
+        return session
+
+    def _build(self, profile: Profile) -> ProfileSession:
         logging_setup.apply_profile(profile)
-        self.session = ProfileSession(
+        return ProfileSession(
             profile,
             cache=self.cache,
             clock=self.clock,
             retry=self.retry,
             transport=self.transport,
         )
-        return self.session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from textual import work
@@ -12,13 +13,19 @@ from textual.widgets import TabbedContent, TabPane
 from textual.worker import Worker
 
 from carbontui.config import ConfigError
-from carbontui.errors import CarbontuiError
+from carbontui.errors import ApiError, CarbontuiError
+from carbontui.transport import DEFAULT_TIMEOUT, RequestWatch, watching
 from carbontui.tui.formatting import age
+from carbontui.tui.problems import Problem, classify
 from carbontui.tui.services import Services
+from carbontui.tui.widgets.problem_panel import ProblemPanel
 from carbontui.tui.widgets.status_line import StatusLine
 
 MAX_BACKOFF = 300.0
 FIRST_RETRY = 5.0
+#: A poll gives up once its requests go this many profile timeouts without any answer: a hung
+#: server is one full attempt and a short retry, not four full attempts.
+POLL_PATIENCE = 1.5
 
 
 def backoff(failures: int) -> float:
@@ -30,9 +37,11 @@ class PollingView(Vertical):
     """One exclusive poll worker per view, re-armed when it finishes.
 
     Paused while the view's tab is hidden or a modal is open. A failure keeps the last good
-    data (marked stale), notifies once per distinct problem, and retries with backoff. A 1 s
-    timer drives countdowns and the "updated N ago" text from the injected clock; it never
-    touches the network.
+    data (marked stale), notifies once per distinct problem, and retries with backoff, never
+    sooner than a server's ``Retry-After``. A lasting problem (see ``tui.problems``) stops the
+    retries and says what to do, until the user reloads. A 1 s timer drives countdowns, the
+    "updated N ago" text and "retrying in N s" from the injected clock; it never touches the
+    network. The status line says when a request is in flight.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,10 +59,14 @@ class PollingView(Vertical):
         self.next_poll = 0.0
         #: Ticks seen, hidden or not: what "a poll would have started by now" waits on.
         self.ticks = 0
+        #: A problem retrying cannot fix: no more polls until a reload (``restart``).
+        self.halted: Problem | None = None
         self._problem = ""
         self._loaded_once = False
         self._status: StatusLine | None = None
         self._tabs: tuple[TabPane, TabbedContent] | None = None
+        #: When the next try starts (injected clock) and its number, while waiting for it.
+        self._retry: tuple[float, int] | None = None
 
     @property
     def status(self) -> StatusLine:
@@ -70,8 +83,9 @@ class PollingView(Vertical):
     @property
     def is_active(self) -> bool:
         """Visible to the user: our tab is selected and no modal covers the screen."""
-        if self.app.screen is not self.screen:
-            return False
+        return self.app.screen is self.screen and self._on_shown_tab()
+
+    def _on_shown_tab(self) -> bool:
         if self._tabs is None:
             pane = next((a for a in self.ancestors if isinstance(a, TabPane)), None)
             if pane is None:
@@ -93,23 +107,50 @@ class PollingView(Vertical):
     def tick(self) -> None:
         """Once a second: redraw time-dependent text; start a poll when one is due.
 
-        A hidden view does nothing at all; it catches up when its tab is shown.
+        A hidden view does nothing at all; it catches up when its tab is shown. Under a dialog
+        the status line keeps counting ("updated N ago", "retrying in N s"), nothing else runs.
         """
         self.ticks += 1
-        if self.is_gone or not self.is_active:
+        if self.is_gone or not self._on_shown_tab():
             return
         now = self.services.clock()
-        self.status.freshness = age(self.last_success, now) if self._loaded_once else ""
+        self._show_time(now)
+        if self.app.screen is not self.screen:
+            return
         self.on_tick(now)
-        if now >= self.next_poll and not self._polling():
+        if now >= self.next_poll and self.halted is None and not self._polling():
             self.poll()
+
+    def _show_time(self, now: float) -> None:
+        self.status.freshness = age(self.last_success, now) if self._loaded_once else ""
+        if self._retry is not None:
+            at, attempt = self._retry
+            left = math.ceil(max(0.0, at - now))
+            self.status.progress = f"retrying in {left}s (attempt {attempt})"
 
     def on_tick(self, now: float) -> None:
         """Hook for countdowns; no network here."""
 
     def action_reload(self) -> None:
-        """Poll now."""
-        self.poll()
+        """Poll now; on a failing view first re-read the config, key files and credentials."""
+        if self.halted is not None or self._problem:
+            from carbontui.tui.reload import start_reload
+
+            self._retry = None
+            self.status.progress = "reloading config…"
+            start_reload(self)
+        else:
+            self.poll()
+
+    def restart(self) -> None:
+        """Start afresh (after a reload): forget failures, poll now if visible, else when shown."""
+        self.failures = 0
+        self.halted = None
+        self._retry = None
+        self.next_poll = 0.0
+        self.status.progress = ""
+        if self.is_active:
+            self.poll()
 
     def _polling(self) -> bool:
         return any(w.group == "poll" and w.is_running for w in self.workers_of_self())
@@ -122,8 +163,12 @@ class PollingView(Vertical):
     async def poll(self) -> None:
         """Run ``load`` once; schedule the next poll by outcome."""
         now = self.services.clock
+        self._retry = None
+        self.status.progress = "loading…"
+        watch = RequestWatch(self._patience(), on_retry=self._retrying, on_wait=self._waiting)
         try:
-            await self.load()
+            with watching(watch):
+                await self.load()
         except NoMatches:
             # A load that finished while the view was being torn down has nowhere to go.
             if self.is_gone:
@@ -133,17 +178,42 @@ class PollingView(Vertical):
             if self.is_gone:
                 return
             self.failures += 1
-            self.next_poll = now() + backoff(self.failures)
-            self.report_problem(str(exc))
+            problem = classify(exc)
+            if problem.lasting:
+                self.halted = problem
+            else:
+                self.halted = None
+                asked = exc.retry_after if isinstance(exc, ApiError) else None
+                self.next_poll = now() + max(backoff(self.failures), asked or 0.0)
+                self._retry = (self.next_poll, self.failures + 1)
+            self.status.progress = ""
+            self._report(problem)
         else:
             if self.is_gone:
                 return
             self.failures = 0
+            self.halted = None
             self.last_success = now()
             self._loaded_once = True
             self.next_poll = now() + self.poll_interval
+            self.status.progress = ""
             self.clear_problem()
-        self.status.freshness = age(self.last_success, now()) if self._loaded_once else ""
+        self._show_time(now())
+
+    def _patience(self) -> float:
+        session = self.services.session
+        timeout = session.profile.timeout if session is not None else DEFAULT_TIMEOUT
+        return POLL_PATIENCE * timeout
+
+    def _retrying(self, attempt: int) -> None:
+        if not self.is_gone:
+            self._retry = None
+            self.status.progress = f"loading… (attempt {attempt})"
+
+    def _waiting(self, seconds: float, attempt: int) -> None:
+        if not self.is_gone:
+            self._retry = (self.services.clock() + seconds, attempt)
+            self._show_time(self.services.clock())
 
     def client_for(self, service: str, label: str) -> Any:
         """The session's ``service`` client; ``None`` (said in the status) when not configured.
@@ -163,14 +233,30 @@ class PollingView(Vertical):
         raise NotImplementedError
 
     def report_problem(self, message: str) -> None:
-        """Mark the view stale and notify, once per distinct problem."""
+        """Mark the view stale and notify, once per distinct problem (a transient one)."""
+        self._report(Problem(message))
+
+    def _report(self, problem: Problem) -> None:
+        message = problem.message
         self.status.problem = message
+        self.status.problem_label = "STOPPED" if problem.lasting else "STALE"
         self.mark_stale(True)
+        self._show_problem_panel(problem if problem.lasting else None)
         if message != self._problem:
             self._problem = message
-            self.app.notify(
-                message, title=f"{self.title}: update failed", severity="error", timeout=8
-            )
+            text = f"{message}\n{problem.advice}" if problem.advice else message
+            self.app.notify(text, title=f"{self.title}: update failed", severity="error", timeout=8)
+
+    def _show_problem_panel(self, problem: Problem | None) -> None:
+        """The empty state of a lasting problem: what is wrong and what to do (None: hide)."""
+        panels = self.query(ProblemPanel)
+        if problem is None:
+            panels.remove()
+            return
+        panel = panels.first() if panels else ProblemPanel(classes="problem")
+        panel.show(f"{self.title} cannot load", problem.message, problem.advice)
+        if not panels:
+            self.mount(panel, before=0)
 
     def clear_problem(self) -> None:
         """Back to normal after a success; say so if there was a problem."""
@@ -178,6 +264,7 @@ class PollingView(Vertical):
             self.app.notify(f"{self.title} is updating again", title="Recovered", timeout=4)
         self._problem = ""
         self.status.problem = ""
+        self._show_problem_panel(None)
         self.mark_stale(False)
 
     def mark_stale(self, stale: bool) -> None:

@@ -10,7 +10,12 @@ from carbontui.sanitize import neutralize
 
 
 class StatusLine(Widget):
-    """Shows ``summary · updated 12s ago`` or ``STALE · error`` with a spinner-free progress."""
+    """Shows ``summary · updated 12s ago`` or ``STALE · error`` with a spinner-free progress.
+
+    ``progress`` says what is happening now (``loading…``, ``retrying in 18s (attempt 2)``);
+    ``problem_label`` heads the problem: ``STALE`` while retries go on, ``STOPPED`` when they
+    cannot help until the user fixes something.
+    """
 
     DEFAULT_CSS = """
     StatusLine { height: 1; padding: 0 1; color: $text-muted; }
@@ -21,6 +26,7 @@ class StatusLine(Widget):
     freshness = reactive("")
     progress = reactive("")
     problem = reactive("")
+    problem_label = reactive("STALE")
 
     def watch_problem(self, problem: str) -> None:
         self.set_class(bool(problem), "-error")
@@ -35,5 +41,6 @@ class StatusLine(Widget):
         if self.freshness:
             parts += ["  · ", neutralize(self.freshness)]
         if self.problem:
-            parts += ["  · ", ("STALE", "bold reverse"), " ", neutralize(self.problem)]
+            label = (neutralize(self.problem_label), "bold reverse")
+            parts += ["  · ", label, " ", neutralize(self.problem)]
         return Text.assemble(*parts)
