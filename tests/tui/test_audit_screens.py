@@ -220,3 +220,23 @@ async def test_compare_with_an_unknown_profile_says_so(make_app: MakeApp) -> Non
         app.push_screen(screen)
         await wait_until(pilot, lambda: "could not compare" in screen_text(app))
         assert "nope" in screen_text(app) and screen.result is None
+
+
+async def test_progress_while_reading_and_server_text_stays_inert(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    sandbox.state.add_application("cbx_b2b_hostile", "[bold red]x[/] \x1b[2J\x1b]52;c;eA==\x07", ())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        sandbox.state.latency_ms = 150
+        screen = PermissionMatrixScreen(app.services)
+        app.push_screen(screen)
+        await wait_until(pilot, lambda: "reading permissions: " in screen_text(app))
+        assert " / 26 keys" in screen_text(app)
+        await wait_until(pilot, lambda: screen.matrix is not None)
+        sandbox.state.latency_ms = 0
+        await pilot.press("slash", *"hostile")
+        await wait_until(pilot, lambda: screen.table.row_count == 1)
+        text = screen_text(app)
+        assert "[bold red]x[/]" in text and "\x1b" not in text and "\x07" not in text
