@@ -56,7 +56,7 @@ class IdentityView(PollingView):
             [
                 Column("TOKEN", lambda r: r[1].kind.label, min_width=12),
                 Column("FOR", self._subject, min_width=10, max_width=40, priority=1),
-                Column("SCOPE / PERMISSIONS", _scope, priority=2),
+                Column("SCOPE / PERMISSIONS", _scope, min_width=24, priority=2),
                 Column(
                     "EXPIRES IN",
                     lambda r: countdown(r[1].expires_at, self.services.clock()),
@@ -69,6 +69,7 @@ class IdentityView(PollingView):
                     "REFRESH",
                     lambda r: "refresh token" if r[1].can_refresh else "new grant",
                     width=13,
+                    min_width=13,
                     priority=3,
                 ),
                 Column("VALUE", self._value, width=12, min_width=12),

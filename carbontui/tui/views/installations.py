@@ -53,7 +53,7 @@ class InstallationsView(TableView):
                 Column(
                     "COUNTRY", lambda i: i.organization.country_code or "-", width=7, priority=1
                 ),
-                Column("TYPE", lambda i: i.organization.type or "-", min_width=8, priority=1),
+                Column("TYPE", lambda i: i.organization.type or "-", min_width=8),
                 # Every row of one app repeats its name: the first column to go.
                 Column("APP NAME", lambda i: i.app_name_id or "-", min_width=12, priority=3),
                 Column("INSTALLATION ID", lambda i: i.id, width=36, min_width=36, priority=1),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -46,25 +46,32 @@ PAD = 2
 def fit(specs: Sequence[Spec], available: int) -> Layout:
     """Lay columns out in ``available`` cells.
 
-    Low-value columns (priority >= 2) are dropped while the columns overflow even in their
-    compact forms; any non-essential column is dropped while even the minimum widths overflow.
-    Then, lossless first: compact forms (a prefix every value repeats, said in the label), then
-    the widest slack is cut, one cell at a time, down to the minimums. When the essential
-    columns cannot fit even so, the line is wider than ``available`` (it scrolls sideways).
+    A low-value column (priority >= 2) only gets what is left once the more valuable ones have
+    their natural (compact) widths: it is dropped when that is less than its minimum. Any
+    non-essential column is dropped while even the minimum widths overflow (the highest
+    priority number, then the rightmost, first). Then, lossless first: compact forms (a prefix
+    every value repeats, said in the label); then cells are cut from the least valuable column
+    with slack, down to the minimums. When the essential columns cannot fit even so, the line
+    is wider than ``available`` (the table scrolls sideways).
     """
     shown = set(range(len(specs)))
-
-    def need(width: Callable[[Spec], int]) -> int:
-        return sum(width(specs[i]) + PAD for i in shown)
 
     def compact(spec: Spec) -> int:
         return max(spec.minimum, min(spec.natural, spec.short or spec.natural))
 
+    def crowded(i: int) -> bool:
+        rank = specs[i].priority
+        better = sum(compact(specs[j]) + PAD for j in shown if specs[j].priority < rank)
+        rest = sum(specs[j].minimum + PAD for j in shown if specs[j].priority >= rank)
+        return better + rest > available
+
+    def overflow() -> bool:
+        return sum(specs[j].minimum + PAD for j in shown) > available
+
     for i in sorted(
         (i for i, s in enumerate(specs) if s.priority), key=lambda i: (-specs[i].priority, -i)
     ):
-        crowded = specs[i].priority >= 2 and need(compact) > available
-        if crowded or need(lambda s: s.minimum) > available:
+        if (specs[i].priority >= 2 and crowded(i)) or overflow():
             shown.discard(i)
     widths = {i: max(specs[i].natural, specs[i].minimum) for i in shown}
     short = dict.fromkeys(shown, False)
@@ -75,11 +82,20 @@ def fit(specs: Sequence[Spec], available: int) -> Layout:
             widths[i] = compact(specs[i])
             short[i] = True
     while excess > 0:
-        slack, i = max(((widths[i] - specs[i].minimum, -i) for i in shown), default=(0, 0))
+        # The least valuable column with slack first; among equals, the one with the most.
+        _, slack, i = max(
+            (
+                (specs[i].priority, widths[i] - specs[i].minimum, -i)
+                for i in shown
+                if widths[i] > specs[i].minimum
+            ),
+            default=(0, 0, 0),
+        )
         if slack <= 0:
             break
-        widths[-i] -= 1
-        excess -= 1
+        take = min(excess, slack) if specs[-i].priority else 1
+        widths[-i] -= take
+        excess -= take
     return Layout(
         tuple(widths.get(i, 0) for i in range(len(specs))),
         tuple(short.get(i, False) for i in range(len(specs))),

@@ -158,6 +158,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._filter = ""
         #: The sort: a column index and whether it is reversed; None = the order rows came in.
         self._sort: tuple[int, bool] | None = None
+        #: Sort keys per column, computed once per ``set_rows`` (not for live columns).
+        self._sort_keys: dict[int, list[Any]] = {}
         self._natural: list[tuple[int, int | None]] = []
         self._style_cache: dict[tuple[str, bool], Style] = {}
         #: Per screen line: the cells, flags, strip and per-cell segments last drawn there.
@@ -216,6 +218,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         current = self.current_row
         self._rows = list(rows)
         self._haystack = [self._search_text(row).lower() for row in self._rows]
+        self._sort_keys.clear()
         self._measure()
         self._sort_rows()
         self._apply_filter(keep=self._key(current) if current is not None else None)
@@ -223,15 +226,14 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def set_filter(self, text: str) -> None:
         """Show only rows whose search text contains ``text`` (case-insensitive)."""
         self._filter = text
-        current = self.current_row
-        self._apply_filter(keep=self._key(current) if current is not None else None)
+        self._apply_filter(keep=self._held_index())
 
     def sort_by(self, column: int | None, reverse: bool = False) -> None:
         """Sort by a column (None: the order the rows came in); the cursor keeps its row."""
-        current = self.current_row
+        held = self._held_index()
         self._sort = None if column is None else (column, reverse)
         self._sort_rows()
-        self._apply_filter(keep=self._key(current) if current is not None else None)
+        self._apply_filter(keep=held)
         self.post_message(self.Sorted(self))
 
     def row_at(self, index: int) -> T | None:
@@ -259,12 +261,21 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             return
         index, reverse = self._sort
         column = self.columns[index]
-        get = column.sort_key or (lambda row: _sort_text(column.get(row)))
-        keys = list(map(get, self._rows))
+        keys = self._sort_keys.get(index)
+        if keys is None:
+            get = column.sort_key or (lambda row: _sort_text(column.get(row)))
+            keys = list(map(get, self._rows))
+            if not column.live:  # a live column's keys change with no new rows
+                self._sort_keys[index] = keys
         # Python's sort is stable, also reversed: equal keys keep the order the server sent.
         self._order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
 
-    def _apply_filter(self, keep: str | None) -> None:
+    def _held_index(self) -> int | None:
+        """Where the cursor's row is in ``_rows`` (same rows: no key lookup needed)."""
+        return self._view[self.cursor] if 0 <= self.cursor < len(self._view) else None
+
+    def _apply_filter(self, keep: str | int | None) -> None:
+        """Rebuild the view; the cursor follows ``keep`` (a row key, or an index in ``_rows``)."""
         needle = self._filter.lower()
         if needle:
             hay = self._haystack
@@ -272,7 +283,14 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         else:
             self._view = list(self._order)
         self._resize_virtual()
-        if keep is None or not self.select_key(keep):
+        if isinstance(keep, int):
+            found = _find(self._view, keep)
+            kept = found is not None
+            if found is not None:
+                self.cursor = found
+        else:
+            kept = keep is not None and self.select_key(keep)
+        if not kept:
             self.cursor = min(self.cursor, max(0, len(self._view) - 1))
         self.refresh()
 
@@ -573,6 +591,14 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
 
 _PLAIN = Style()
+
+
+def _find(items: list[int], value: int) -> int | None:
+    """Position of ``value`` in ``items`` (a C-speed scan), or None."""
+    try:
+        return items.index(value)
+    except ValueError:
+        return None
 
 
 def _cell_len(cell: Cell) -> int:
