@@ -199,3 +199,19 @@ async def test_secret_dialog_keeps_its_warning_and_controls_at_80x24(
         if replaces:
             box = screen.query_one("#secret-retire-box")
             assert box.region.height > 0 and "Retire cbx_b2b_old_key" in widget_text(app, box)
+
+
+async def test_key_detail_at_80x24_fits_the_ids_and_keeps_the_hints(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, KeyDetailScreen)
+        await wait_until(pilot, lambda: screen.application is not None)
+        await pilot.pause()
+        table = screen.query_one("#key-permissions", DataTable)
+        assert table.virtual_size.width <= table.content_region.width
+        text = widget_text(app, screen.query_one(".dialog"))
+        assert screen.permissions[0].id in text
+        assert "container" in text and "d duplicate to rotate" in text
