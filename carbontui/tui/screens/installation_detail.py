@@ -38,6 +38,7 @@ class InstallationDetailScreen(DetailScreen):
     CSS_PATH = dialog_css("installation_detail.tcss")
     #: Below 100 columns the permission grid goes under the organization, not beside it.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (as Screen types it)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "read_live", "Read live", id="installation.read_live")
