@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from tui_testlib import FROZEN_AT, SIZE, loaded_keys, screen_text, wait_until
 
+from carbontui.api.models import ApplicationSummary
 from carbontui.clock import ManualClock
 from carbontui.config import load_config
 from carbontui.history import ActionHistory
@@ -18,7 +20,7 @@ from carbontui.tui.screens.key_detail import KeyDetailScreen
 from carbontui.tui.views.installations import InstallationsView
 from carbontui.tui.views.keys import KeysView
 from carbontui.tui.views.table_view import TableView
-from carbontui.tui.widgets.virtual_table import VirtualTable
+from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 
 MakeApp = Callable[..., CarbonApp]
 SIZES = [(120, 40), (80, 24), (60, 15)]
@@ -264,3 +266,39 @@ async def test_y_copies_the_row_id(make_app: MakeApp, case: tuple[str, type, Any
         row = view.table.current_row
         assert row is not None and app.clipboard == row.id
         assert "y Copy id" in screen_text(app)  # said in the footer
+
+
+class SortApp(App[None]):
+    """A bare table of 100 000 generated keys (no server: sorting is what is tested)."""
+
+    def compose(self) -> ComposeResult:
+        yield VirtualTable(
+            [
+                Column("CLIENT ID", lambda k: k.client_id),
+                Column("DISPLAY NAME", lambda k: k.display_name or ""),
+            ],
+            key=lambda k: k.id,
+            search_text=lambda k: k.client_id,
+        )
+
+
+async def test_sorting_100k_rows_keeps_the_cursor_row() -> None:
+    rows = [
+        ApplicationSummary(
+            id=f"id-{n}", client_id=f"cbx_b2b_{(n * 7919) % 100_000:05d}", display_name=f"k{n % 7}"
+        )
+        for n in range(100_000)
+    ]
+    app = SortApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(VirtualTable)
+        table.set_rows(rows)
+        table.cursor = 50_000
+        chosen = table.current_row
+        await pilot.press("s")
+        assert table.current_row is chosen and cursor_is_visible(table)
+        assert column(table, lambda k: k.client_id) == sorted(r.client_id for r in rows)
+        await pilot.press("s")  # DISPLAY NAME: equal keys keep the order they came in
+        ids = column(table, lambda k: (k.display_name, int(k.id[3:])))
+        assert ids == sorted(ids)
+        assert table.current_row is chosen

@@ -13,6 +13,7 @@ from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
 from carbontui.auth.token import Token, TokenKind
 from carbontui.clock import ManualClock
 from carbontui.sandbox import SandboxServer
+from carbontui.sandbox.faults import Fault
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.screens.token_reveal import TokenRevealScreen
 from carbontui.tui.views.identity import IdentityView
@@ -149,3 +150,22 @@ async def test_y_copies_the_token_subject_id(make_app: MakeApp) -> None:
         await identity(app, pilot)
         await pilot.press("y")
         assert app.clipboard == "cbx_b2b_sandbox_hml"
+
+
+async def test_a_failing_registry_spoils_only_the_app_token_request(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    sandbox.state.faults.add([Fault("status", route="registry", status=503)])
+    app = make_app(profile="sandbox-prod")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        view = app.query_one(IdentityView)
+        await wait_until(pilot, lambda: "tax id" in screen_text(app))
+        await wait_until(pilot, lambda: view.last_success is not None)
+        assert not view.status.problem  # the tab itself asked the Registry nothing
+        view.table.focus()
+        await pilot.press("a")
+        await wait_until(pilot, lambda: len(app._notifications) > 0)
+        messages = [n.message for n in app._notifications]
+        assert any("POST /app/accessTokens (503)" in m for m in messages), messages
+        assert "Carbonext access token" in screen_text(app)
