@@ -5,8 +5,6 @@ from __future__ import annotations
 import email.utils
 
 import httpx
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from carbontui.auth.token import Token, TokenKind
 from carbontui.clock import Clock
@@ -29,6 +27,9 @@ class AppJwtSigner:
     """Signs app JWTs (``iss`` = app id) with RS256, or ES256 for an EC key."""
 
     def __init__(self, app_id: str, private_key_pem: str, clock: Clock) -> None:
+        # cryptography and PyJWT load here, when a Registry profile is opened, not at start.
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
         try:
             key = parse_private_key(private_key_pem.encode())
         except (ValueError, TypeError) as exc:
@@ -54,6 +55,8 @@ class AppJwtSigner:
         iat = int(local + self.offset) - IAT_BACKDATE
         exp = iat + MAX_LIFETIME
         claims = {"iat": iat, "exp": exp, "iss": self.app_id}
+        import jwt
+
         value = jwt.encode(claims, self._key, algorithm=self.algorithm)
         # Expiry is stored on the local clock, since that is what the cache compares against.
         return Token(

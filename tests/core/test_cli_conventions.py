@@ -281,3 +281,14 @@ def test_only_a_start_without_command_skips_the_full_parser(
         assert "full parser" not in started and started[0].command is None  # type: ignore[union-attr]
     else:
         assert cli.names_a_command(argv)
+
+
+def test_the_dashboard_modules_load_neither_pyjwt_nor_cryptography() -> None:
+    # Both load when a Registry profile is opened (its key parsed, its JWT signed), not before.
+    code = (
+        "import sys\n"
+        "import carbontui.launch, carbontui.tui.app\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'jwt', 'cryptography'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
