@@ -77,16 +77,16 @@ class PermissionMatrixScreen(Screen[None]):
         )
         yield Static("", id="matrix-error")
         yield Input(placeholder="filter…", classes="filter")
-        yield self._table(())
+        yield self._table()
         yield Label("", id="matrix-selection")
         yield Label(LEGEND, id="matrix-legend", classes="muted")
         yield Label("", id="matrix-areas", classes="muted")
         yield StatusLine()
         yield Label(HINT, id="matrix-hint", classes="muted")
 
-    def _table(self, permissions: tuple[str, ...]) -> VirtualTable[MatrixRow]:
+    def _table(self) -> VirtualTable[MatrixRow]:
         return VirtualTable(
-            self._columns(permissions),
+            self._columns(()),
             key=lambda row: row.key.id,
             search_text=_search_text,
             id_of=lambda row: row.key.client_id,
@@ -164,7 +164,7 @@ class PermissionMatrixScreen(Screen[None]):
             return
         finally:
             self.status.progress = ""
-        await self.show(matrix)
+        self.show(matrix)
 
     def _progress(self, done: int, total: int) -> None:
         self.status.progress = f"reading permissions: {done:,} / {total:,} keys"
@@ -176,16 +176,14 @@ class PermissionMatrixScreen(Screen[None]):
         self.status.problem_label = "STOPPED"
         self.status.problem = message
 
-    async def show(self, matrix: PermissionMatrix) -> None:
-        """Lay the matrix out: a new table with a column per permission."""
-        self.matrix = matrix
+    def show(self, matrix: PermissionMatrix) -> None:
+        """Lay the matrix out: a column per permission, a row per key."""
         self._abbreviations = area_abbreviations(matrix.areas())
-        old = self.table
-        table = self._table(matrix.columns)
-        await old.remove()
-        await self.mount(table, after=self.query_one("Input.filter", Input))
+        table = self.table
+        # The same table gains its permission columns: set_rows measures them afresh.
+        table.columns = self._columns(matrix.columns)
         table.set_rows(matrix.rows)
-        table.set_filter(self.query_one("Input.filter", Input).value)
+        self.matrix = matrix
         table.focus()
         self.query_one("#matrix-areas", Label).update(
             literal(f"areas: {area_legend(self._abbreviations)}")
