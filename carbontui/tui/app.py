@@ -305,14 +305,14 @@ class CarbonApp(CrashReportingApp):
         first = f"{self._tab.capitalize()} tab"  # the place its actions are listed under
         self.push_screen(HelpScreen(rows, tab=label.split(" ", 1)[-1], first=first))
 
-    @work(exclusive=True, group="command")
-    async def action_command(self) -> None:
+    def action_command(self) -> None:
         """``:`` command mode: a prompt at the bottom; see ``command_mode``."""
-        line = await self.push_screen_wait(
-            CommandPrompt(lambda: list(self.services.config.profiles))
-        )
-        if line is not None:
-            self.run_command_line(line)
+
+        def run(line: str | None) -> None:
+            if line is not None:
+                self.run_command_line(line)
+
+        self.push_screen(CommandPrompt(lambda: list(self.services.config.profiles)), run)
 
     def run_command_line(self, line: str) -> None:
         """Do what a ``:`` command line says, or say why it cannot."""
