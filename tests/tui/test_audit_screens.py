@@ -240,3 +240,14 @@ async def test_progress_while_reading_and_server_text_stays_inert(
         await wait_until(pilot, lambda: screen.table.row_count == 1)
         text = screen_text(app)
         assert "[bold red]x[/]" in text and "\x1b" not in text and "\x07" not in text
+
+
+async def test_a_narrow_terminal_scrolls_to_the_selected_permission(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_matrix(app, pilot)
+        assert screen.matrix is not None and "use/W" not in screen_text(app)
+        last = screen.matrix.columns[-1]
+        await pilot.press("P")  # from none selected: the last permission
+        await wait_until(pilot, lambda: screen.selected == last)
+        await wait_until(pilot, lambda: "use/W" in screen_text(app))

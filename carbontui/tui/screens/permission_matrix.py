@@ -30,6 +30,8 @@ from carbontui.usecases.audit import MatrixRow, PermissionMatrix, build_matrix, 
 
 #: Every Carbonext client id starts with this: narrow tables leave it out.
 CLIENT_ID_PREFIX = "cbx_b2b_"
+#: KEY, NAME and PERMS come before the permission columns.
+FIXED_COLUMNS = 3
 #: Index of the PERMS column (``c`` sorts by it, most permissions first).
 COUNT_COLUMN = 2
 HINT = "/ filter · s sort · c by count · p/P permission · o its holders · enter detail · esc back"
@@ -227,6 +229,24 @@ class PermissionMatrixScreen(Screen[None]):
         """Put the column cursor on ``permission`` and say who holds it."""
         self.selected = permission
         self._apply_rows()
+        if self.matrix is not None:
+            self._scroll_to_column(FIXED_COLUMNS + self.matrix.columns.index(permission))
+
+    def _scroll_to_column(self, index: int) -> None:
+        """Scroll sideways, if needed, until column ``index`` is in view (narrow terminals)."""
+        table = self.table
+        left = -int(table.scroll_x)
+        spots = [
+            x for x in range(left, left + table.virtual_size.width) if table.column_at(x) == index
+        ]
+        if not spots:
+            return
+        start, end = spots[0] - left, spots[-1] - left
+        width = table.scrollable_content_region.width  # less the vertical scrollbar
+        if start < table.scroll_x:
+            table.scroll_to(x=start, animate=False)
+        elif end >= table.scroll_x + width:
+            table.scroll_to(x=end - width + 1, animate=False)
 
     def toggle_holders_only(self) -> None:
         """Show only the selected permission's holders, or every key again."""
