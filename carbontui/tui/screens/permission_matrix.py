@@ -24,12 +24,11 @@ from carbontui.tui.audit_format import (
 )
 from carbontui.tui.formatting import literal
 from carbontui.tui.services import Services
+from carbontui.tui.views.keys import CLIENT_ID_PREFIX
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 from carbontui.usecases.audit import MatrixRow, PermissionMatrix, build_matrix, is_broad
 
-#: Every Carbonext client id starts with this: narrow tables leave it out.
-CLIENT_ID_PREFIX = "cbx_b2b_"
 #: KEY, NAME and PERMS come before the permission columns.
 FIXED_COLUMNS = 3
 #: Index of the PERMS column (``c`` sorts by it, most permissions first).
@@ -87,6 +86,7 @@ class PermissionMatrixScreen(Screen[None]):
         yield Label(HINT, id="matrix-hint", classes="muted")
 
     def _table(self) -> VirtualTable[MatrixRow]:
+        """The matrix before it is read: the key columns only (``show`` adds the rest)."""
         return VirtualTable(
             self._columns(()),
             key=lambda row: row.key.id,
@@ -105,7 +105,7 @@ class PermissionMatrixScreen(Screen[None]):
                 min_width=16,
                 max_width=40,
                 short=lambda row: row.key.client_id.removeprefix(CLIENT_ID_PREFIX),
-                short_label="KEY (cbx_b2b_…)",
+                short_label=f"KEY ({CLIENT_ID_PREFIX}…)",
             ),
             Column("NAME", lambda row: row.key.display_name or "", min_width=12, max_width=32),
             Column(
