@@ -33,8 +33,12 @@ class Problem:
 
 
 def classify(exc: BaseException) -> Problem:
-    """The problem ``exc`` stands for."""
+    """The problem ``exc`` stands for; an error raised ``from`` another is judged by that one."""
     message = str(exc)
+    cause = exc.__cause__
+    if cause is not None and not isinstance(exc, ApiError | ConfigError | PrivateKeyError):
+        judged = classify(cause)
+        return Problem(message, judged.advice, lasting=judged.lasting)
     if isinstance(exc, ConfigError | PrivateKeyError):
         return Problem(message, _config_advice(message), lasting=True)
     if isinstance(exc, ApiError) and (exc.status in (401, 403) or exc.code in REFUSED_CLIENT):
@@ -67,3 +71,11 @@ def _config_advice(message: str) -> str:
             f"(inline in credentials.toml, or a command) and press {RELOAD_KEY}."
         )
     return f"Fix the profile in the config (or the file it names), then press {RELOAD_KEY}."
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked to wait before trying again (``Retry-After``), if it did."""
+    for error in (exc, exc.__cause__):
+        if isinstance(error, ApiError) and error.retry_after is not None:
+            return error.retry_after
+    return None

@@ -35,6 +35,7 @@ async def test_a_hung_server_shows_progress_and_goes_stale_after_two_attempts(
     route = TABS["keys"][1]
     async with app.run_test(size=SIZE) as pilot:
         view = await loaded(app, pilot, "keys")
+        view.patience_slack = 0.0  # 1.5 timeouts, as for the default 15 s timeout
         box.reset_stats()
         box.add_fault(route=route, kind="hang")
         seen: list[str] = []

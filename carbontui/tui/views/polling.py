@@ -13,19 +13,21 @@ from textual.widgets import TabbedContent, TabPane
 from textual.worker import Worker
 
 from carbontui.config import ConfigError
-from carbontui.errors import ApiError, CarbontuiError
+from carbontui.errors import CarbontuiError
 from carbontui.transport import DEFAULT_TIMEOUT, RequestWatch, watching
 from carbontui.tui.formatting import age
-from carbontui.tui.problems import Problem, classify
+from carbontui.tui.problems import Problem, classify, retry_after
 from carbontui.tui.services import Services
 from carbontui.tui.widgets.problem_panel import ProblemPanel
 from carbontui.tui.widgets.status_line import StatusLine
 
 MAX_BACKOFF = 300.0
 FIRST_RETRY = 5.0
-#: A poll gives up once its requests go this many profile timeouts without any answer: a hung
-#: server is one full attempt and a short retry, not four full attempts.
+#: A poll gives up once its requests go this many profile timeouts without any answer (but
+#: never less than one timeout plus ``PATIENCE_SLACK`` seconds): a hung server is one full
+#: attempt and a short retry, not four full attempts.
 POLL_PATIENCE = 1.5
+PATIENCE_SLACK = 2.0
 
 
 def backoff(failures: int) -> float:
@@ -50,6 +52,8 @@ class PollingView(Vertical):
 
     #: What this view is called in notifications.
     title: ClassVar[str] = "view"
+    #: Seconds of patience beyond one timeout, at least (short timeouts get a few retries).
+    patience_slack: float = PATIENCE_SLACK
 
     def __init__(self, services: Services, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -136,7 +140,6 @@ class PollingView(Vertical):
         if self.halted is not None or self._problem:
             from carbontui.tui.reload import start_reload
 
-            self._retry = None
             self.status.progress = "reloading config…"
             start_reload(self)
         else:
@@ -183,8 +186,8 @@ class PollingView(Vertical):
                 self.halted = problem
             else:
                 self.halted = None
-                asked = exc.retry_after if isinstance(exc, ApiError) else None
-                self.next_poll = now() + max(backoff(self.failures), asked or 0.0)
+                asked = retry_after(exc) or 0.0
+                self.next_poll = now() + max(backoff(self.failures), asked)
                 self._retry = (self.next_poll, self.failures + 1)
             self.status.progress = ""
             self._report(problem)
@@ -203,7 +206,7 @@ class PollingView(Vertical):
     def _patience(self) -> float:
         session = self.services.session
         timeout = session.profile.timeout if session is not None else DEFAULT_TIMEOUT
-        return POLL_PATIENCE * timeout
+        return max(POLL_PATIENCE * timeout, timeout + self.patience_slack)
 
     def _retrying(self, attempt: int) -> None:
         if not self.is_gone:
