@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 
 from carbontui.tui.actions import keys_of
+from carbontui.tui.reload import start_reload
 from carbontui.tui.tabs import TABS
 from carbontui.tui.views.identity import IdentityView
 from carbontui.tui.views.installations import InstallationsView
@@ -39,6 +40,11 @@ def dashboard_commands(app: CarbonApp) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Reload", f"Reload {view.title} now" + keys("view.reload"), view.action_reload
         )
+    yield SystemCommand(
+        "Reload config",
+        "Re-read config.toml, credentials.toml and key files; reopen this profile",
+        lambda: start_reload(app),
+    )
     writable = app.services.session is not None and not app.services.read_only
     if writable:
         yield SystemCommand(

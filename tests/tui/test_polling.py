@@ -200,3 +200,46 @@ async def test_a_restarted_server_is_named_then_picked_up_by_reload(
             assert app.services.profile.carbonext.api_url == moved.url
         finally:
             moved.stop()
+
+
+def run_command(app: CarbonApp, title: str) -> None:
+    command = next(c for c in app.get_system_commands(app.screen) if c.title == title)
+    command.callback()
+
+
+async def test_palette_reload_config_reopens_a_profile_that_did_not_open(
+    make_app: MakeApp, config_path: Path
+) -> None:
+    text = config_path.read_text()
+    key = config_path.parent / "registry-app.pem"
+    pem = key.read_bytes()
+    key.unlink()  # with the secret below, neither service of sandbox-hml can be built
+    secret = next(line for line in text.splitlines() if line.startswith("client_secret"))
+    config_path.write_text(text.replace(secret, 'client_secret = { env = "CARBONTUI_NO_SUCH" }'))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "Cannot open profile" in screen_text(app))
+        assert not app.query(KeysView)
+        config_path.write_text(text)
+        key.write_bytes(pem)
+        key.chmod(0o600)
+        run_command(app, "Reload config")
+        await wait_until(pilot, lambda: bool(app.query(KeysView)))
+        await loaded_keys(app, pilot)
+        assert app.services.session is not None
+
+
+async def test_palette_reload_config_applies_an_edited_profile(
+    make_app: MakeApp, config_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        session = app.services.session
+        edit_config(config_path, "poll_interval = 30", "poll_interval = 45")
+        run_command(app, "Reload config")
+        await wait_until(pilot, lambda: app.services.session is not session)
+        assert app.services.profile.poll_interval == 45
+        await wait_until(
+            pilot, lambda: any(n.title == "Config reloaded" for n in app._notifications)
+        )
