@@ -66,6 +66,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("table.clear_filter", "escape", "Clear filter", FILTERABLE, "clear_filter"),
     Action("view.reload", "ctrl+r,f5", "Reload", EVERY_TAB, "reload"),
     Action("keys.create", "n", "New key", KEYS_TAB, "create"),
+    Action("keys.matrix", "m", "Matrix", KEYS_TAB, "matrix"),
     Action("identity.refresh", "r", "Refresh token", IDENTITY_TAB, "refresh_token"),
     Action("identity.copy", "c", "Copy token", IDENTITY_TAB, "copy_token"),
     Action("identity.reveal", "v", "Reveal", IDENTITY_TAB, "reveal"),

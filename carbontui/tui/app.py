@@ -323,12 +323,31 @@ class CarbonApp(CrashReportingApp):
             self.request_quit()
         elif command.name == "profile" and command.arg is not None:
             self.switch_profile(command.arg)
+        elif command.name == "matrix":
+            self.action_matrix()
+        elif command.name == "compare" and command.arg and command.second:
+            self.open_comparison(command.arg, command.second)
         elif command.name == "help":
             self.action_help()
         elif command.name == "history":
             self.action_history()
         else:
             self.action_show_tab(command.name)
+
+    def action_matrix(self) -> None:
+        """The permission matrix of the open profile's keys."""
+        from carbontui.tui.screens.permission_matrix import PermissionMatrixScreen
+
+        if self.services.session is None:
+            self.notify("open a profile first", severity="warning")
+            return
+        self.push_screen(PermissionMatrixScreen(self.services))
+
+    def open_comparison(self, left: str, right: str) -> None:
+        """Two profiles' keys and permissions compared."""
+        from carbontui.tui.screens.compare_profiles import CompareProfilesScreen
+
+        self.push_screen(CompareProfilesScreen(self.services, left, right))
 
     def action_history(self) -> None:
         """Show the local action history."""

@@ -42,7 +42,7 @@ PROFILES = ["sandbox-hml", "sandbox-prod"]
         (
             ":foo",
             "unknown command ':foo' — try :keys, :identity, :installations, :profiles, "
-            ":profile NAME, :history, :help, :q",
+            ":profile NAME, :matrix, :compare A B, :history, :help, :q",
         ),
         (":key", "unknown command ':key'; did you mean 'keys'? — try :keys"),
         (":profile", "usage: :profile NAME (profiles: sandbox-hml, sandbox-prod)"),

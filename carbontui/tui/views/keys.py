@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from carbontui.api.models import ApplicationSummary
+from carbontui.tui.actions import binding
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.views.table_view import TableView
 from carbontui.tui.widgets.status_line import StatusLine
@@ -23,7 +24,10 @@ class KeysView(TableView):
 
     title = "Keys"
     noun = "keys"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "create", "New key", id="keys.create")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "create", "New key", id="keys.create"),
+        binding("keys.matrix"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield self.filter_box()
@@ -59,6 +63,10 @@ class KeysView(TableView):
 
         assert isinstance(event.row, ApplicationSummary)
         self.app.push_screen(KeyDetailScreen(self.services, event.row))
+
+    def action_matrix(self) -> None:
+        """Every key against every permission."""
+        carbon_app(self).action_matrix()
 
     def action_create(self) -> None:
         """Open the create form (blocked on read-only profiles)."""

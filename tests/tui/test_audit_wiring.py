@@ -1,0 +1,53 @@
+"""The audit screens reached from the dashboard: ``:matrix``, ``:compare A B``, ``m`` on Keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Input
+from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
+
+from carbontui.tui.app import CarbonApp
+from carbontui.tui.screens.command_prompt import CommandPrompt
+from carbontui.tui.screens.compare_profiles import CompareProfilesScreen
+from carbontui.tui.screens.permission_matrix import PermissionMatrixScreen
+
+MakeApp = Callable[..., CarbonApp]
+
+
+async def command(app: CarbonApp, pilot: object, line: str) -> None:
+    await pilot.press("colon")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPrompt))  # type: ignore[arg-type]
+    app.screen.query_one(Input).value = line
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def test_colon_matrix_and_m_open_the_permission_matrix(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await command(app, pilot, "matrix")
+        await wait_until(pilot, lambda: isinstance(app.screen, PermissionMatrixScreen))
+        await wait_until(
+            pilot, lambda: "cbx_b2b_app_test" in screen_text(app) or "app_test" in screen_text(app)
+        )
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, PermissionMatrixScreen))
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, PermissionMatrixScreen))
+
+
+async def test_colon_compare_opens_the_comparison(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await command(app, pilot, "compare sandbox-hml sandbox-prod")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareProfilesScreen))
+        # Both profiles talk to the same sandbox: the same keys, nothing differs.
+        await wait_until(pilot, lambda: "no differences" in screen_text(app))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, CompareProfilesScreen))
+        await command(app, pilot, "compare sandbox-hml")
+        await wait_until(
+            pilot, lambda: any("usage: :compare A B" in n.message for n in app._notifications)
+        )
