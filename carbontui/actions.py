@@ -39,6 +39,7 @@ CONFIRM = "Confirmation"
 HISTORY = "Action history"
 HELP = "Help"
 PROMPT = "Command prompt"
+MATRIX = "Permission matrix"
 
 ACTIONS: tuple[Action, ...] = (
     Action("tab.keys", "1", "Keys tab", EVERYWHERE, "show_tab('keys')"),
@@ -77,6 +78,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("detail.back", "escape,q", "Back", DETAIL, "dismiss"),
     Action("key.copy_id", "c", "Copy client id", KEY_DETAIL, "copy_id"),
     Action("key.duplicate", "d", "Duplicate to rotate", KEY_DETAIL, "duplicate"),
+    Action("matrix.next_permission", "p", "Next permission", MATRIX, "next_permission"),
+    Action("matrix.previous_permission", "P", "Previous permission", MATRIX, "previous_permission"),
+    Action("matrix.holders_only", "o", "Only its holders", MATRIX, "holders_only"),
+    Action("matrix.sort_by_count", "c", "Most permissions first", MATRIX, "sort_by_count"),
     Action("installation.read_live", "l", "Read live", INSTALLATION_DETAIL, "read_live"),
     Action("create.cancel", "escape", "Cancel", CREATE_FORM, "cancel"),
     Action("create.submit", "ctrl+s", "Create", CREATE_FORM, "submit"),
@@ -106,6 +111,7 @@ NAMESPACES: tuple[tuple[str, ...], ...] = (
     (INSTALLATIONS_TAB, FILTERABLE, EVERY_TAB),
     (KEY_DETAIL, DETAIL),
     (INSTALLATION_DETAIL, DETAIL),
+    (MATRIX, DETAIL),
     (CREATE_FORM,),
     (SECRET,),
     (REVEAL,),

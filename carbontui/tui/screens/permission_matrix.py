@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -54,6 +54,10 @@ class PermissionMatrixScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         binding("detail.back"),
         binding("table.filter"),
+        binding("matrix.next_permission"),
+        binding("matrix.previous_permission"),
+        binding("matrix.holders_only"),
+        binding("matrix.sort_by_count"),
     ]
 
     def __init__(self, services: Services) -> None:
@@ -194,24 +198,20 @@ class PermissionMatrixScreen(Screen[None]):
 
     # -- the column cursor ----------------------------------------------------------------------
 
-    def key_p(self, event: events.Key) -> None:
+    def action_next_permission(self) -> None:
         """Next permission (its holders are counted under the table)."""
-        event.stop()
         self.select_permission(1)
 
-    def key_upper_p(self, event: events.Key) -> None:
+    def action_previous_permission(self) -> None:
         """Previous permission."""
-        event.stop()
         self.select_permission(-1)
 
-    def key_o(self, event: events.Key) -> None:
+    def action_holders_only(self) -> None:
         """List only the selected permission's holders (again: every key)."""
-        event.stop()
         self.toggle_holders_only()
 
-    def key_c(self, event: events.Key) -> None:
+    def action_sort_by_count(self) -> None:
         """Sort by number of permissions, most first."""
-        event.stop()
         self.sort_by_count()
 
     def select_permission(self, step: int) -> None:
