@@ -131,20 +131,6 @@ async def test_read_only_badge_survives_a_narrow_terminal(make_app: MakeApp) -> 
         assert line.rstrip().endswith("…")
 
 
-async def test_identity_keeps_carbonext_when_the_registry_fails(
-    make_app: MakeApp, sandbox: SandboxServer
-) -> None:
-    sandbox.state.faults.add([Fault("status", route="registry", status=503)])
-    app = make_app(profile="sandbox-prod")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("2")
-        view = app.query_one(IdentityView)
-        await wait_until(pilot, lambda: bool(view.status.problem))
-        await wait_until(pilot, lambda: "tax id" in screen_text(app))
-        assert view.status.problem.startswith("CarbonRegistry: POST /app/accessTokens (503)")
-        assert "Carbonext" not in view.status.problem.replace("CarbonRegistry", "")
-
-
 async def test_a_broken_service_leaves_the_other_working(
     make_app: MakeApp, sandbox: SandboxServer, config_path: Path
 ) -> None:

@@ -99,7 +99,9 @@ def test_identity_and_tokens(snap_compare: Snap, tmp_path: Path) -> None:
     async def tokens(pilot: Pilot[Any]) -> None:
         await wait_until(pilot, lambda: "Registry app token" in _text(pilot))
 
-    assert snap_compare(in_process_app(tmp_path), terminal_size=SIZE, run_before=steps("2", tokens))
+    assert snap_compare(
+        in_process_app(tmp_path), terminal_size=SIZE, run_before=steps("2", "a", tokens)
+    )
 
 
 def test_installations_with_minted_token(snap_compare: Snap, tmp_path: Path) -> None:
