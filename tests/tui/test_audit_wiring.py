@@ -7,10 +7,12 @@ from collections.abc import Callable
 from textual.widgets import Input
 from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
 
+from carbontui.clock import ManualClock
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.screens.command_prompt import CommandPrompt
 from carbontui.tui.screens.compare_profiles import CompareProfilesScreen
 from carbontui.tui.screens.permission_matrix import PermissionMatrixScreen
+from carbontui.tui.views.identity import IdentityView
 
 MakeApp = Callable[..., CarbonApp]
 
@@ -51,3 +53,25 @@ async def test_colon_compare_opens_the_comparison(make_app: MakeApp) -> None:
         await wait_until(
             pilot, lambda: any("usage: :compare A B" in n.message for n in app._notifications)
         )
+
+
+async def test_identity_shows_each_tokens_lifetime_as_a_bar(
+    make_app: MakeApp, clock: ManualClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("2")
+        view = app.query_one(IdentityView)
+
+        def row() -> str:
+            text = screen_text(app)
+            return next((li for li in text.splitlines() if "Carbonext access token" in li), "")
+
+        await wait_until(pilot, lambda: "LIFETIME LEFT" in screen_text(app) and bool(row()))
+        assert "██████████" in row()
+        token = app.services.cache.peek(app.services.session.carbonext.token_key)  # type: ignore[union-attr]
+        assert token is not None and token.expires_at is not None
+        clock.advance((token.expires_at - clock()) / 2)
+        view.tick()
+        await wait_until(pilot, lambda: "█████░░░░░" in row())

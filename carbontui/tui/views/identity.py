@@ -18,6 +18,7 @@ from carbontui.auth.token import Token, TokenKey, TokenKind
 from carbontui.errors import CarbontuiError
 from carbontui.tui.formatting import countdown, expiry_detail, literal
 from carbontui.tui.identity import fetch_identity
+from carbontui.tui.pictures import lifetime_bar
 from carbontui.tui.services import Services
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.context_header import ContextHeader
@@ -63,6 +64,15 @@ class IdentityView(PollingView):
                     width=10,
                     min_width=10,
                     live=True,
+                    sort_key=_expiry,
+                ),
+                Column(
+                    "LIFETIME LEFT",
+                    lambda r: lifetime_bar(r[1].issued_at, r[1].expires_at, self.services.clock()),
+                    width=13,
+                    min_width=13,
+                    live=True,
+                    priority=2,
                     sort_key=_expiry,
                 ),
                 Column(
