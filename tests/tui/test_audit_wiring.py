@@ -75,3 +75,26 @@ async def test_identity_shows_each_tokens_lifetime_as_a_bar(
         clock.advance((token.expires_at - clock()) / 2)
         view.tick()
         await wait_until(pilot, lambda: "█████░░░░░" in row())
+
+
+async def test_installation_permission_map_uses_the_matrix_marks(make_app: MakeApp) -> None:
+    from textual.widgets import DataTable
+
+    from carbontui.tui.screens.installation_detail import InstallationDetailScreen
+    from carbontui.tui.views.installations import InstallationsView
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)
+        await pilot.press("3")
+        view = app.query_one(InstallationsView)
+        await wait_until(pilot, lambda: view.table.total_count > 0)
+        item = view.table.current_row
+        assert item is not None
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InstallationDetailScreen))
+        grid = app.screen.query_one("#permission-grid", DataTable)
+        await wait_until(pilot, lambda: grid.row_count == len(item.permissions))
+        cells = [str(grid.get_row_at(i)[3]) for i in range(grid.row_count)]
+        writes = sum(1 for level in item.permissions.values() if level.upper() == "WRITE")
+        assert cells.count("W") == writes and writes > 0

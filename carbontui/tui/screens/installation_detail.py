@@ -16,6 +16,7 @@ from carbontui.api.models import Installation, Organization
 from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
+from carbontui.tui.audit_format import mark
 from carbontui.tui.formatting import literal
 from carbontui.tui.screens.detail import DetailScreen
 from carbontui.tui.screens.styles import dialog_css
@@ -66,11 +67,14 @@ class InstallationDetailScreen(DetailScreen):
     def on_mount(self) -> None:
         grid = self.query_one("#permission-grid", DataTable)
         grid.add_columns("RESOURCE", *ACCESS_LEVELS)
+        # The permission matrix's marks: W (and red) where the app may write, ● elsewhere.
         for resource, level in sorted(self.installation.permissions.items()):
-            marks = ["●" if level.upper() == column else "·" for column in ACCESS_LEVELS]
+            cells: list[Text] = [
+                mark(column.lower(), level.upper() == column) for column in ACCESS_LEVELS
+            ]
             if level.upper() not in ACCESS_LEVELS:
-                marks[-1] = f"{level}?"
-            grid.add_row(literal(resource.removeprefix("organization_")), *map(literal, marks))
+                cells[-1] = literal(f"{level}?")
+            grid.add_row(literal(resource.removeprefix("organization_")), *cells)
         status = self.query_one("#org-status", Label)
         if not self.installation.permissions.get(ORG_INFO):
             status.update(
