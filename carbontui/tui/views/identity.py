@@ -19,6 +19,7 @@ from carbontui.errors import CarbontuiError
 from carbontui.tui.formatting import countdown, expiry_detail, literal
 from carbontui.tui.identity import fetch_identity
 from carbontui.tui.pictures import lifetime_bar
+from carbontui.tui.problems import classify
 from carbontui.tui.services import Services
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.context_header import ContextHeader
@@ -140,7 +141,11 @@ class IdentityView(PollingView):
         if "registry" in session.errors:
             problems.append(f"CarbonRegistry: {session.errors['registry']}")
         if problems:
-            raise CarbontuiError("; ".join(problems))
+            # Judged by its cause (a lasting one first): polling stops on a refused secret,
+            # honours Retry-After, and keeps retrying what may pass.
+            errors = [o for o in outcomes if isinstance(o, BaseException)]
+            cause = next((e for e in errors if classify(e).lasting), errors[0] if errors else None)
+            raise CarbontuiError("; ".join(problems)) from cause
 
     async def _carbonext_part(self) -> None:
         session = self.services.session
