@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import functools
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
 from carbontui import __version__
 from carbontui.api.carbonext import CarbonextClient
+from carbontui.api.health import RequestHealth
 from carbontui.api.registry import RegistryClient
 from carbontui.auth.app_jwt import AppJwtSigner, PrivateKeyError
 from carbontui.auth.cache import TokenCache
@@ -85,6 +86,8 @@ class ProfileSession:
         self.profile = profile
         self.cache = cache
         self.clock = clock
+        #: How each service has answered lately (for the dashboard's health line).
+        self.health = RequestHealth()
         # The profile's timeout bounds each attempt as a whole (see transport.send).
         self.retry = replace(retry or RetryPolicy(), timeout=profile.timeout)
         self._transport = transport
@@ -139,7 +142,9 @@ class ProfileSession:
         if self.profile.token_cache == "shared":
             self.cache.share(self.profile.name, service, fingerprint(service, *credential))
 
-    def _http(self, base_url: str, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+    def _http(
+        self, service: str, base_url: str, headers: dict[str, str] | None = None
+    ) -> httpx.AsyncClient:
         verify = tls_context(str(self.profile.ca_bundle) if self.profile.ca_bundle else None)
         timeout = httpx.Timeout(self.profile.timeout, connect=min(5.0, self.profile.timeout))
         client = httpx.AsyncClient(
@@ -155,7 +160,7 @@ class ProfileSession:
             verify=verify,
             transport=self._transport,
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
-            event_hooks=request_log_hooks(),
+            event_hooks=_merged(request_log_hooks(), self.health.hooks(service)),
         )
         self._clients.append(client)
         return client
@@ -164,7 +169,7 @@ class ProfileSession:
         settings = self.profile.carbonext
         assert settings is not None
         secret = resolve_client_secret(self.profile)  # before any client exists: may raise
-        send = Sender(self._http(settings.api_url), self.retry)
+        send = Sender(self._http("carbonext", settings.api_url), self.retry)
         tokens = CarbonextTokenSource(
             send, settings, client_secret=secret.reveal(), clock=self.clock
         )
@@ -185,7 +190,8 @@ class ProfileSession:
         signer = AppJwtSigner(settings.app_id, key, self.clock)
         self._share("registry", settings.api_url, settings.app_id, secret_fingerprint(key))
         send = Sender(
-            self._http(settings.api_url, {API_VERSION_HEADER: settings.api_version}), self.retry
+            self._http("registry", settings.api_url, {API_VERSION_HEADER: settings.api_version}),
+            self.retry,
         )
         auth = RegistryAuth(
             send, profile=self.profile.name, signer=signer, cache=self.cache, clock=self.clock
@@ -203,3 +209,14 @@ class ProfileSession:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def _merged(
+    *hooks: Mapping[str, list[Callable[..., Any]]],
+) -> dict[str, list[Callable[..., Any]]]:
+    """httpx ``event_hooks`` run one after the other."""
+    merged: dict[str, list[Callable[..., Any]]] = {}
+    for table in hooks:
+        for event, functions in table.items():
+            merged.setdefault(event, []).extend(functions)
+    return merged

@@ -8,6 +8,8 @@ from textual.widgets import Input
 from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
 
 from carbontui.clock import ManualClock
+from carbontui.sandbox import SandboxServer
+from carbontui.sandbox.faults import Fault
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.screens.command_prompt import CommandPrompt
 from carbontui.tui.screens.compare_profiles import CompareProfilesScreen
@@ -98,3 +100,22 @@ async def test_installation_permission_map_uses_the_matrix_marks(make_app: MakeA
         cells = [str(grid.get_row_at(i)[3]) for i in range(grid.row_count)]
         writes = sum(1 for level in item.permissions.values() if level.upper() == "WRITE")
         assert cells.count("W") == writes and writes > 0
+
+
+async def test_identity_shows_request_health_per_service(
+    make_app: MakeApp, sandbox: SandboxServer
+) -> None:
+    from carbontui.tui.widgets.health_line import HealthLine
+
+    sandbox.state.faults.add([Fault("status", route="GET /v1/customers/applications", count=1)])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded_keys(app, pilot)  # the 503 was retried
+        await pilot.press("2")
+        line = app.query_one(HealthLine)
+        await wait_until(pilot, lambda: "Carbonext" in str(line.render()))
+        text = str(line.render())
+        assert "1 error in " in text and " ms · " in text
+        assert any(ch in text for ch in "▁▂▃▄▅▆▇█")
+        assert app.services.session is not None
+        assert app.services.session.health.services["carbonext"].errors == 1

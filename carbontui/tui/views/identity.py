@@ -23,6 +23,7 @@ from carbontui.tui.problems import classify
 from carbontui.tui.services import Services
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.context_header import ContextHeader
+from carbontui.tui.widgets.health_line import HealthLine
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 
@@ -54,6 +55,7 @@ class IdentityView(PollingView):
 
     def compose(self) -> ComposeResult:
         yield Static("loading identity…", id="identity-panel", classes="panel")
+        yield HealthLine(id="health-line")
         yield VirtualTable(
             [
                 Column("TOKEN", lambda r: r[1].kind.label, min_width=12),
@@ -161,6 +163,8 @@ class IdentityView(PollingView):
             self.query_one("#identity-panel", Static).update(content)
 
     def on_tick(self, now: float) -> None:
+        session = self.services.session
+        self.query_one(HealthLine).show(session.health if session is not None else None)
         if self.services.cache.version != self._cache_version:
             self._sync_rows()
         else:
