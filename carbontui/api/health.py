@@ -46,6 +46,11 @@ class RequestHealth:
     """Per-service health for one profile's session."""
 
     services: dict[str, ServiceHealth] = field(default_factory=dict)
+    #: What latency is measured with: the session's clock, so an injected clock (tests,
+    #: pictures) makes the figures repeatable.
+    timer: Callable[[], float] = time.perf_counter
+    #: Called after every record (the dashboard's health line redraws from here).
+    listeners: list[Callable[[], object]] = field(default_factory=list)
     #: Bumped on every record, so a view redraws only when something happened.
     version: int = 0
 
@@ -56,16 +61,18 @@ class RequestHealth:
         health.failures.append(failed)
         health.requests += 1
         self.version += 1
+        for listener in list(self.listeners):
+            listener()
 
     def hooks(self, service: str) -> Mapping[str, list[Callable[..., Any]]]:
         """httpx ``event_hooks`` recording ``service``'s requests here."""
 
         async def started(request: httpx.Request) -> None:
-            request.extensions[_STARTED] = time.perf_counter()
+            request.extensions[_STARTED] = self.timer()
 
         async def answered(response: httpx.Response) -> None:
             begun = response.request.extensions.get(_STARTED)
-            took = time.perf_counter() - begun if isinstance(begun, float) else 0.0
+            took = self.timer() - begun if isinstance(begun, float) else 0.0
             status = response.status_code
             self.record(service, took, failed=status >= 500 or status == 429)
 

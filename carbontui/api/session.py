@@ -87,7 +87,7 @@ class ProfileSession:
         self.cache = cache
         self.clock = clock
         #: How each service has answered lately (for the dashboard's health line).
-        self.health = RequestHealth()
+        self.health = RequestHealth(timer=clock)
         # The profile's timeout bounds each attempt as a whole (see transport.send).
         self.retry = replace(retry or RetryPolicy(), timeout=profile.timeout)
         self._transport = transport

@@ -162,9 +162,12 @@ class IdentityView(PollingView):
             self._panel_text = content
             self.query_one("#identity-panel", Static).update(content)
 
-    def on_tick(self, now: float) -> None:
+    def on_mount(self) -> None:
+        # PollingView's own on_mount runs too (Textual calls each class's handler).
         session = self.services.session
-        self.query_one(HealthLine).show(session.health if session is not None else None)
+        self.query_one(HealthLine).follow(session.health if session is not None else None)
+
+    def on_tick(self, now: float) -> None:
         if self.services.cache.version != self._cache_version:
             self._sync_rows()
         else:

@@ -33,7 +33,7 @@ def health_text(health: RequestHealth) -> Text:
 
 
 class HealthLine(Static):
-    """Redrawn only when a request finished since the last look."""
+    """Redrawn when a request finishes (it listens to the session's ``RequestHealth``)."""
 
     DEFAULT_CSS = """
     HealthLine {
@@ -46,6 +46,22 @@ class HealthLine(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._seen = -1
+        self._health: RequestHealth | None = None
+
+    def follow(self, health: RequestHealth | None) -> None:
+        """Draw ``health`` now and after every request it records (``None``: stop)."""
+        if self._health is not None and self._redraw in self._health.listeners:
+            self._health.listeners.remove(self._redraw)
+        self._health = health
+        if health is not None:
+            health.listeners.append(self._redraw)
+        self.show(health)
+
+    def on_unmount(self) -> None:
+        self.follow(None)
+
+    def _redraw(self) -> None:
+        self.show(self._health)
 
     def show(self, health: RequestHealth | None) -> None:
         """Draw ``health`` if it changed (``None``: no session)."""
