@@ -9,16 +9,19 @@ secret, no ephemeral port and no temporary path.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 from carbontui.api.models import CreatedApplication
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.offline import offline_dashboard
+from carbontui.tui.screens.permission_matrix import PermissionMatrixScreen
 from carbontui.tui.screens.secret_once import SecretOnceScreen
 from carbontui.tui.views.installations import InstallationsView
 from carbontui.tui.views.keys import KeysView
@@ -26,6 +29,7 @@ from carbontui.tui.widgets.virtual_table import VirtualTable
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (120, 40)
+SHOWN_CONFIG_PATH = Path("~/.config/carbontui/config.toml")
 FAKE_CREATED = CreatedApplication(
     id="00000000-0000-4000-8000-000000000001",
     client_id="cbx_b2b_billing_sync",
@@ -94,6 +98,16 @@ async def installation_detail(app: CarbonApp, pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: "organization read live" in text(app))
 
 
+async def matrix(app: CarbonApp, pilot: Pilot[Any]) -> None:
+    await pilot.press("m")
+    await until(pilot, lambda: isinstance(app.screen, PermissionMatrixScreen))
+    screen = app.screen
+    assert isinstance(screen, PermissionMatrixScreen)
+    await until(pilot, lambda: screen.matrix is not None)
+    await pilot.press("c", *["p"] * 8)  # most permissions first; orders_write selected
+    await until(pilot, lambda: screen.selected == "orders_write")
+
+
 async def profiles(app: CarbonApp, pilot: Pilot[Any]) -> None:
     await pilot.press("4")
 
@@ -112,17 +126,20 @@ SCENES: list[tuple[str, str, Scene]] = [
     ("07-installation-detail", "sandbox-hml", installation_detail),
     ("08-profiles", "sandbox-prod", profiles),
     ("09-help", "sandbox-hml", help_screen),
+    ("10-permission-matrix", "sandbox-hml", matrix),
 ]
 
 
 async def shoot(name: str, profile: str, scene: Scene, workdir: Path) -> Path:
     app, _ = offline_dashboard(workdir / "cfg", profile=profile, history_path=workdir / "h.jsonl")
+    # Shown on the Profiles tab: where a user's config would be, not this run's temp directory.
+    app.services.config = dataclasses.replace(app.services.config, path=SHOWN_CONFIG_PATH)
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(KeysView)
         await until(pilot, lambda: view.table.total_count > 0 and app.focused is view.table)
         await until(pilot, lambda: "identity unknown" in text(app) or "sandbox" in text(app))
         await scene(app, pilot)
-        await pilot.pause(0.3)
+        await steady(app, pilot)
         app.clear_notifications()
         for screen in app.screen_stack:
             for table in screen.query(VirtualTable):
@@ -131,6 +148,24 @@ async def shoot(name: str, profile: str, scene: Scene, workdir: Path) -> Path:
         path = OUT / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(OUT))
     return path
+
+
+def busy(app: CarbonApp) -> bool:
+    """Some worker is still pending or running (the create flow's waits for the user)."""
+    return any(
+        w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "create-key"
+        for w in app.workers
+    )
+
+
+async def steady(app: CarbonApp, pilot: Pilot[Any]) -> None:
+    """No worker left and what the last ones posted handled: a condition, not a fixed pause."""
+    while True:
+        await until(pilot, lambda: not busy(app))
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        if not busy(app):
+            return
 
 
 async def main() -> None:

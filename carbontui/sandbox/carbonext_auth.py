@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from carbontui.sandbox.errors import OAuthError
-from carbontui.sandbox.ids import opaque_token, random_uuid4
+from carbontui.sandbox.ids import random_uuid4
 from carbontui.sandbox.keys import key_id, rsa_jwk
 from carbontui.sandbox.records import Application, CarbonextToken
 from carbontui.sandbox.requests_util import base_url, basic_credentials, bearer_token, sandbox
@@ -202,7 +202,7 @@ async def connect_token(request: Request) -> JSONResponse:
     else:
         requested = _requested_scopes(form, CONNECT_SCOPES)
         scope = " ".join(requested) or None
-    token = opaque_token()
+    token = state.new_opaque_token()
     state.carbonext_tokens[token] = CarbonextToken(
         app.client_id, app.id, state.permission_names(app), scope, state.now() + state.token_ttl
     )

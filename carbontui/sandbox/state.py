@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import secrets
 from contextvars import ContextVar
@@ -11,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from carbontui.sandbox import seed_data
 from carbontui.sandbox.faults import FaultSet
-from carbontui.sandbox.ids import random_uuid4
+from carbontui.sandbox.ids import opaque_token, random_uuid4
 from carbontui.sandbox.keys import PublicKey, load_public_key, new_rsa_key, rsa_key_future
 from carbontui.sandbox.options import SandboxOptions
 from carbontui.sandbox.records import (
@@ -67,6 +68,9 @@ class SandboxState:
         self.token_ttl = options.token_ttl
         self.stats = Stats()
         self.faults = FaultSet(options.faults)
+        self._token_rng = (
+            random.Random(f"tokens-{options.seed}") if options.repeatable_tokens else None
+        )
         now = self.now()
         rng = random.Random(options.seed)
         self.catalog: tuple[Permission, ...] = seed_data.permission_catalog(rng)
@@ -140,6 +144,13 @@ class SandboxState:
         self.applications_by_id[app.id] = app
         self.applications_by_client_id[app.client_id] = app
         return app
+
+    def new_opaque_token(self) -> str:
+        """An IdentityServer-style opaque token (repeatable when the options ask for it)."""
+        if self._token_rng is None:
+            return opaque_token()
+        raw = self._token_rng.getrandbits(256).to_bytes(32, "big")
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
     def issue_refresh_token(self, client_id: str, scope: str) -> str:
         token = secrets.token_urlsafe(32)

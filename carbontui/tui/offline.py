@@ -35,7 +35,7 @@ def offline_dashboard(
 ) -> tuple[CarbonApp, ManualClock]:
     """The app and its frozen clock; HTTP goes straight to a seeded in-process sandbox."""
     clock = ManualClock(PICTURE_TIME)
-    sandbox_app = create_app(SandboxOptions(seed=0, now=clock))
+    sandbox_app = create_app(SandboxOptions(seed=0, now=clock, repeatable_tokens=True))
     path = write_config(config_dir, FIXED_URL, sandbox_app)
     transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=sandbox_app)
     if wrap is not None:
