@@ -31,31 +31,35 @@ GRANTED, GRANTED_BROAD, NOT_GRANTED = "x", "W", "."
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def add_key_audits(keys_sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Register ``keys matrix`` and ``keys diff`` under ``keys``."""
-    matrix = keys_sub.add_parser(
-        "matrix",
-        parents=[common],
-        help="every key against every permission (--csv for a spreadsheet)",
-        description="Keys as rows, permissions as columns grouped by area. In text, "
+#: Subcommand -> (its line in ``keys --help``, the paragraph of its own ``--help``).
+TEXTS = {
+    "matrix": (
+        "every key against every permission (--csv for a spreadsheet)",
+        "Keys as rows, permissions as columns grouped by area. In text, "
         f"'{GRANTED}' marks a permission held and '{GRANTED_BROAD}' one that writes or "
         "administers.",
-    )
+    ),
+    "diff": (
+        "compare two profiles' keys and their permissions (e.g. hml and prod)",
+        "Keys are matched by client id (without cbx_b2b_), then by display name. Lines: '~' a "
+        "key whose permissions differ ('-' only in A, '+' only in B), '<' a key only in A, "
+        "'>' a key only in B.",
+    ),
+}
+
+
+def add_key_audits(keys_sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Register ``keys matrix`` and ``keys diff`` under ``keys``."""
+    parsers = {
+        name: keys_sub.add_parser(name, parents=[common], help=text, description=long)
+        for name, (text, long) in TEXTS.items()
+    }
+    matrix, diff = parsers["matrix"], parsers["diff"]
     matrix.add_argument("--csv", action="store_true", help="CSV: one row per key, 1/0 cells")
-    matrix.add_argument(
-        "--permission", metavar="NAME", help="only the keys holding permission NAME"
-    )
+    matrix.add_argument("--permission", metavar="NAME", help="only the keys holding it")
     matrix.set_defaults(handler=run_matrix)
-    diff = keys_sub.add_parser(
-        "diff",
-        parents=[common],
-        help="compare two profiles' keys and their permissions (e.g. hml and prod)",
-        description="Keys are matched by client id (without cbx_b2b_), then by display name. "
-        "Lines: '~' a key whose permissions differ ('-' only in A, '+' only in B), "
-        "'<' a key only in A, '>' a key only in B.",
-    )
-    diff.add_argument("profile_a", metavar="PROFILE_A")
-    diff.add_argument("profile_b", metavar="PROFILE_B")
+    for name in ("profile_a", "profile_b"):
+        diff.add_argument(name, metavar=name.upper())
     diff.add_argument("--csv", action="store_true", help="CSV: one row per difference")
     diff.add_argument("--all", action="store_true", help="also list keys that are the same")
     diff.set_defaults(handler=run_diff)

@@ -21,6 +21,12 @@ from carbontui.config import (
 from carbontui.config.starter import schema_text, write_schema
 from carbontui.sanitize import neutralize
 
+SCHEMA_HELP = "print the JSON Schema of config.toml (for editors: taplo, Even Better TOML)"
+SCHEMA_NOTE = (
+    "With --write, config.schema.json is refreshed beside the config file; the config's first "
+    "line, `#:schema ./config.schema.json`, points TOML editors at it."
+)
+
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Register ``config`` and its subcommands."""
@@ -40,17 +46,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "--names", action="store_true", help="profile names only, one per line (for scripts)"
     )
     profiles.set_defaults(handler=run_profiles)
-    schema = cfg_sub.add_parser(
-        "schema",
-        parents=[common],
-        help="print the JSON Schema of config.toml (for editors: taplo, Even Better TOML)",
-        description="Print the JSON Schema of config.toml. With --write, refresh "
-        "config.schema.json beside the config file, which `#:schema ./config.schema.json` on "
-        "the config's first line points TOML editors at.",
-    )
-    schema.add_argument(
-        "--write", action="store_true", help="write config.schema.json beside the config"
-    )
+    schema = cfg_sub.add_parser("schema", parents=[common], help=SCHEMA_HELP, epilog=SCHEMA_NOTE)
+    schema.add_argument("--write", action="store_true", help="write it beside the config")
     schema.set_defaults(handler=run_schema)
 
 

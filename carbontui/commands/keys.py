@@ -45,11 +45,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     create.add_argument(
         "--permission", action="append", default=[], metavar="ID", help="repeat for each"
     )
-    create.add_argument(
-        "--save-profile",
-        metavar="NAME",
-        help="save the new key to credentials.toml as profile NAME",
-    )
+    create.add_argument("--save-profile", metavar="NAME", help="save it to credentials.toml")
     add_confirmation_options(create, "create")
     create.set_defaults(handler=run_create)
     add_key_audits(keys_sub, common)

@@ -33,10 +33,11 @@ MAX_SUFFIX = 99
 class KeyDraft:
     """A create form filled in for a rotation (every field stays editable)."""
 
+    #: The key being rotated (its client id); the new key gets the same permissions.
     replaces: str
+    permissions: tuple[Permission, ...]
     client_id: str
     display_name: str
-    permissions: tuple[Permission, ...]
 
 
 def rotated_name(display_name: str | None, client_id: str, when: float) -> str:

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from carbontui.api.session import ProfileSession
@@ -20,6 +19,7 @@ from carbontui.sanitize import neutralize
 from carbontui.tui.actions import binding
 from carbontui.tui.audit_format import BROAD_MARK, permission_list
 from carbontui.tui.formatting import literal
+from carbontui.tui.screens.audit_base import AuditScreen
 from carbontui.tui.services import Services
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
@@ -88,8 +88,10 @@ def summary(result: Comparison) -> str:
     return text if result.differences else f"{text} — no differences"
 
 
-class CompareProfilesScreen(Screen[None]):
+class CompareProfilesScreen(AuditScreen):
     """Reads both profiles' matrices (one short-lived session each) and lists the differences."""
+
+    TABLE_ID = "compare-table"
 
     CSS_PATH = Path(__file__).with_name("compare_profiles.tcss")
     AUTO_FOCUS = "#compare-table"
@@ -131,20 +133,6 @@ class CompareProfilesScreen(Screen[None]):
         )
         yield StatusLine()
         yield Label("s sort · esc back", classes="muted")
-
-    @property
-    def table(self) -> VirtualTable[Difference]:
-        """The differences."""
-        return self.query_one("#compare-table", VirtualTable)
-
-    @property
-    def status(self) -> StatusLine:
-        """The line under the table."""
-        return self.query_one(StatusLine)
-
-    def on_mount(self) -> None:
-        self.status.progress = "reading permissions…"
-        self.load()
 
     @work(exclusive=True, group="compare-profiles")
     async def load(self) -> None:

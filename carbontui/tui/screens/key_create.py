@@ -67,21 +67,27 @@ class CreateKeyScreen(ModalScreen[CreatedApplication | None]):
                     id="create-rotation-note",
                 )
             with VerticalScroll(id="create-fields"):
-                yield Label("Client id")
-                yield Input(
-                    value=draft.client_id if draft else "",
-                    placeholder="e.g. billing_sync",
-                    id="create-client-id",
-                    compact=True,
+                fields = (
+                    ("Client id", "client-id", draft.client_id if draft else "", "billing_sync"),
+                    (
+                        "Display name",
+                        "display-name",
+                        draft.display_name if draft else "",
+                        "Billing sync",
+                    ),
                 )
-                yield Label(Text(preview_client_id("")), id="create-preview", classes="muted")
-                yield Label("Display name")
-                yield Input(
-                    value=draft.display_name if draft else "",
-                    placeholder="e.g. Billing sync",
-                    id="create-display-name",
-                    compact=True,
-                )
+                for label, name, value, example in fields:
+                    yield Label(label)
+                    yield Input(
+                        value=value,
+                        placeholder=f"e.g. {example}",
+                        id=f"create-{name}",
+                        compact=True,
+                    )
+                    if name == "client-id":
+                        yield Label(
+                            Text(preview_client_id("")), id="create-preview", classes="muted"
+                        )
                 yield Label("Permissions (space to toggle)")
                 yield PermissionPicker(id="create-permissions")
                 yield Label(

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from carbontui.errors import CarbontuiError
@@ -23,6 +22,7 @@ from carbontui.tui.audit_format import (
     mark,
 )
 from carbontui.tui.formatting import literal
+from carbontui.tui.screens.audit_base import AuditScreen
 from carbontui.tui.services import Services
 from carbontui.tui.views.keys import CLIENT_ID_PREFIX
 from carbontui.tui.widgets.status_line import StatusLine
@@ -41,12 +41,14 @@ def _search_text(row: MatrixRow) -> str:
     return f"{row.key.client_id} {row.key.display_name or ''} {row.key.id}"
 
 
-class PermissionMatrixScreen(Screen[None]):
+class PermissionMatrixScreen(AuditScreen):
     """Reads every key's permissions (with progress), then shows them as a grid.
 
     Keys without an id in the action table (``p``, ``P``, ``o``, ``c``) are handled as key
     methods, so the keymap test keeps holding until the table gains entries for them.
     """
+
+    TABLE_ID = "matrix-table"
 
     CSS_PATH = Path(__file__).with_name("permission_matrix.tcss")
     AUTO_FOCUS = "#matrix-table"
@@ -139,20 +141,6 @@ class PermissionMatrixScreen(Screen[None]):
             # A span (not the base style): the table redraws a cell whose spans changed.
             return Text.assemble((cell.plain, f"{cell.style} reverse"))
         return cell
-
-    @property
-    def table(self) -> VirtualTable[MatrixRow]:
-        """The matrix."""
-        return self.query_one("#matrix-table", VirtualTable)
-
-    @property
-    def status(self) -> StatusLine:
-        """The line under the matrix."""
-        return self.query_one(StatusLine)
-
-    def on_mount(self) -> None:
-        self.status.progress = "reading permissions…"
-        self.load()
 
     # -- loading --------------------------------------------------------------------------------
 
