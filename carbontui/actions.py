@@ -94,6 +94,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("confirm.no", "escape,n", "No", CONFIRM, "cancel"),
     Action("confirm.yes", "y", "Yes", CONFIRM, "yes"),
     Action("history.back", "escape,q", "Back", HISTORY, "dismiss"),
+    Action("history.filter", "slash", "Filter", HISTORY, "filter"),
     Action("help.close", "escape,q,question_mark", "Close", HELP, "dismiss"),
     Action("prompt.complete", "tab", "Complete the command or profile name", PROMPT, "complete"),
     Action("prompt.cancel", "escape", "Cancel", PROMPT, "cancel"),
