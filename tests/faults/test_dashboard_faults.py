@@ -4,6 +4,7 @@ stale, notifies once per distinct problem, recovers by itself, and keeps service
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from faults_testlib import KINDS, NoSleep, Sandbox
 from test_ambiguous_create import with_timeout
 from textual.pilot import Pilot
 
+from carbontui.clock import Clock, ManualClock, system_clock
 from carbontui.config import load_config
 from carbontui.history import ActionHistory
 from carbontui.transport import RetryPolicy
@@ -30,19 +32,22 @@ FAILING = ["503", "429", "hang", "drop", "html", "shape", "401"]
 
 
 @pytest.fixture
-def make_app(box: Sandbox, tmp_path: Path) -> Callable[[], CarbonApp]:
+def make_app(box: Sandbox, tmp_path: Path) -> Callable[..., CarbonApp]:
     config = load_config(with_timeout(Path(box.config.path), 0.3))
 
-    def build() -> CarbonApp:
-        history = ActionHistory(tmp_path / "history.jsonl")
+    def build(*, frozen: bool = False) -> CarbonApp:
+        # frozen: a clock that only moves when told, so a view's own backoff retry never fires
+        # between a test's steps (under load it did, and a success in between counted twice).
+        clock: Clock = ManualClock(time.time()) if frozen else system_clock
+        history = ActionHistory(tmp_path / "history.jsonl", clock=clock)
         # Retry without really sleeping.
         retry = RetryPolicy(sleep=NoSleep())
-        return CarbonApp(config, profile="sandbox-hml", history=history, retry=retry)
+        return CarbonApp(config, profile="sandbox-hml", history=history, retry=retry, clock=clock)
 
     return build
 
 
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 15) -> None:
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 45) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
     while not condition():
@@ -94,9 +99,9 @@ async def test_tab_survives_fault_and_recovers(
 
 
 async def test_each_distinct_problem_notifies_once(
-    box: Sandbox, make_app: Callable[[], CarbonApp]
+    box: Sandbox, make_app: Callable[..., CarbonApp]
 ) -> None:
-    app = make_app()
+    app = make_app(frozen=True)
     async with app.run_test(size=SIZE) as pilot:
         view = await loaded(app, pilot, "keys")
         for kind in ["503", "503", "html", "html", "503"]:
