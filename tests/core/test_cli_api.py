@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_testlib import Run
 from core_testlib import (
     APP_TOKEN,
     CREATE_KEY,
@@ -29,24 +30,10 @@ from core_testlib import (
 import carbontui.commands.context as context_module
 from carbontui.api import raw
 from carbontui.api.session import ProfileSession
-from carbontui.cli import main
 from carbontui.commands.api_cmd import MAX_INPUT, head
 from carbontui.history import ActionHistory
 from carbontui.redaction import MASK, register_secret
 from carbontui.sandbox.faults import Fault
-
-
-class Run:
-    """``run(*argv) -> (exit code, stdout, stderr)`` with ``--config`` for the test sandbox."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str], config: Path) -> None:
-        self.capsys, self.config = capsys, config
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *argv])
-        out, err = self.capsys.readouterr()
-        return code, out, err
 
 
 @pytest.fixture

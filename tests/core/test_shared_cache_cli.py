@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_testlib import Run
 from core_testlib import (
     CONNECT_TOKEN,
     INSTALLATION_TOKEN,
@@ -23,19 +24,6 @@ from core_testlib import (
 
 from carbontui.cli import main
 from carbontui.history import ActionHistory
-
-
-class Run:
-    """``run(*argv) -> (exit code, stdout, stderr)`` against the test sandbox's config."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str], config: Path) -> None:
-        self.capsys, self.config = capsys, config
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *argv])
-        out, err = self.capsys.readouterr()
-        return code, out, err
 
 
 @pytest.fixture

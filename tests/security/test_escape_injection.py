@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_testlib import Run
 from rich.text import Text
 from textual.pilot import Pilot
 
@@ -124,17 +125,6 @@ def serve_hostile_error(server: SandboxServer, route: str) -> None:
 
 
 # -- CLI -------------------------------------------------------------------------------------
-
-
-class Run:
-    def __init__(self, capsys: pytest.CaptureFixture[str], config: Path) -> None:
-        self.capsys, self.config = capsys, config
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *argv])
-        out, err = self.capsys.readouterr()
-        return code, out, err
 
 
 @pytest.fixture
