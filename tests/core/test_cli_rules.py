@@ -13,23 +13,10 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_testlib import Run
 from core_testlib import CREATE_KEY, INSTALLATION_TOKEN, REVOKE, Sandbox
 
-from carbontui.cli import main
 from carbontui.history import ActionHistory
-
-
-class Run:
-    """``run(*argv) -> (exit code, stdout, stderr)`` with ``--config`` for the test sandbox."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str], config: Path) -> None:
-        self.capsys, self.config = capsys, config
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *argv])
-        out, err = self.capsys.readouterr()
-        return code, out, err
 
 
 class Terminal(io.StringIO):
