@@ -42,7 +42,9 @@ def make_app(box: Sandbox, tmp_path: Path) -> Callable[..., CarbonApp]:
         history = ActionHistory(tmp_path / "history.jsonl", clock=clock)
         # Retry without really sleeping.
         retry = RetryPolicy(sleep=NoSleep())
-        return CarbonApp(config, profile="sandbox-hml", history=history, retry=retry, clock=clock)
+        app = CarbonApp(config, profile="sandbox-hml", history=history, retry=retry, clock=clock)
+        record_notifications(app)
+        return app
 
     return build
 
@@ -55,8 +57,22 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit: fl
         await pilot.pause(0.05)
 
 
+def record_notifications(app: CarbonApp) -> None:
+    """Keep every toast the app shows: under load one can expire before it is looked at."""
+    sent: list[tuple[str, str]] = []
+    show = app.notify
+
+    def recording(message: str, *, title: str = "", **options: Any) -> None:
+        sent.append((title, message))
+        show(message, title=title, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
+    app.sent_notifications = sent  # type: ignore[attr-defined]
+
+
 def problems(app: CarbonApp, view: TableView) -> list[str]:
-    return [n.message for n in app._notifications if n.title == f"{view.title}: update failed"]
+    sent: list[tuple[str, str]] = app.sent_notifications  # type: ignore[attr-defined]
+    return [message for title, message in sent if title == f"{view.title}: update failed"]
 
 
 async def loaded(app: CarbonApp, pilot: Pilot[Any], tab: str) -> TableView:
