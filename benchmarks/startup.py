@@ -26,7 +26,7 @@ import _common
 
 CHILD = Path(__file__).with_name("_startup_child.py")
 DASHBOARD_IMPORTS = (
-    "import carbontui.cli as c; c.build_parser(); import carbontui.launch, carbontui.tui.app"
+    "import carbontui.cli as c; c.dashboard_parser(); import carbontui.launch, carbontui.tui.app"
 )
 
 
