@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.screen import Screen
+from textual.widgets import Static
 
+from carbontui.tui.formatting import literal
 from carbontui.tui.widgets.status_line import StatusLine
 from carbontui.tui.widgets.virtual_table import VirtualTable
 
@@ -13,8 +16,11 @@ from carbontui.tui.widgets.virtual_table import VirtualTable
 class AuditScreen(Screen[None]):
     """A full screen whose ``load`` worker reads every key it needs, with progress."""
 
-    #: The id of the screen's VirtualTable.
+    #: The ids of the screen's VirtualTable and of its error box (a Static).
     TABLE_ID: ClassVar[str] = ""
+    ERROR_ID: ClassVar[str] = ""
+    #: What the error box says before the message.
+    ERROR_HEADING: ClassVar[str] = "error  "
 
     @property
     def table(self) -> VirtualTable[Any]:
@@ -29,6 +35,14 @@ class AuditScreen(Screen[None]):
     def on_mount(self) -> None:
         self.status.progress = "reading permissions…"
         self.load()
+
+    def _fail(self, message: str) -> None:
+        """Show ``message`` (literal text) in the error box; the status line says STOPPED."""
+        error = self.query_one(f"#{self.ERROR_ID}", Static)
+        error.update(Text.assemble((self.ERROR_HEADING, "bold red"), literal(message)))
+        error.add_class("-visible")
+        self.status.problem_label = "STOPPED"
+        self.status.problem = message
 
     def load(self) -> object:
         """Start reading (a ``@work`` method in each screen, returning its worker)."""

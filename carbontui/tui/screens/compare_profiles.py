@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -92,6 +91,8 @@ class CompareProfilesScreen(AuditScreen):
     """Reads both profiles' matrices (one short-lived session each) and lists the differences."""
 
     TABLE_ID = "compare-table"
+    ERROR_ID = "compare-error"
+    ERROR_HEADING = "could not compare  "
 
     CSS_PATH = Path(__file__).with_name("compare_profiles.tcss")
     AUTO_FOCUS = "#compare-table"
@@ -167,13 +168,6 @@ class CompareProfilesScreen(AuditScreen):
             return await build_matrix(session.require_carbonext(), on_progress=progress)
         finally:
             await session.aclose()
-
-    def _fail(self, message: str) -> None:
-        error = self.query_one("#compare-error", Static)
-        error.update(Text.assemble(("could not compare  ", "bold red"), literal(message)))
-        error.add_class("-visible")
-        self.status.problem_label = "STOPPED"
-        self.status.problem = message
 
     def show(self, result: Comparison) -> None:
         """Fill the table and the summary."""

@@ -49,6 +49,8 @@ class PermissionMatrixScreen(AuditScreen):
     """
 
     TABLE_ID = "matrix-table"
+    ERROR_ID = "matrix-error"
+    ERROR_HEADING = "error  "
 
     CSS_PATH = Path(__file__).with_name("permission_matrix.tcss")
     AUTO_FOCUS = "#matrix-table"
@@ -162,13 +164,6 @@ class PermissionMatrixScreen(AuditScreen):
 
     def _progress(self, done: int, total: int) -> None:
         self.status.progress = f"reading permissions: {done:,} / {total:,} keys"
-
-    def _fail(self, message: str) -> None:
-        error = self.query_one("#matrix-error", Static)
-        error.update(Text.assemble(("error  ", "bold red"), literal(message)))
-        error.add_class("-visible")
-        self.status.problem_label = "STOPPED"
-        self.status.problem = message
 
     def show(self, matrix: PermissionMatrix) -> None:
         """Lay the matrix out: a column per permission, a row per key."""
