@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.widgets import Input
-from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
+from tui_testlib import SIZE, loaded_installations, loaded_keys, screen_text, wait_until
 
 from carbontui.clock import ManualClock
 from carbontui.sandbox import SandboxServer
@@ -83,14 +83,10 @@ async def test_installation_permission_map_uses_the_matrix_marks(make_app: MakeA
     from textual.widgets import DataTable
 
     from carbontui.tui.screens.installation_detail import InstallationDetailScreen
-    from carbontui.tui.views.installations import InstallationsView
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded_keys(app, pilot)
-        await pilot.press("3")
-        view = app.query_one(InstallationsView)
-        await wait_until(pilot, lambda: view.table.total_count > 0)
+        view = await loaded_installations(app, pilot)
         item = view.table.current_row
         assert item is not None
         await pilot.press("enter")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tui_testlib import SIZE, loaded_keys, screen_text, wait_until
+from tui_testlib import SIZE, loaded_installations, screen_text, wait_until
 
 from carbontui.api.session import ProfileSession
 from carbontui.auth.cache import TokenCache
@@ -19,7 +19,6 @@ from carbontui.config import load_config
 from carbontui.sandbox import SandboxServer
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.screens.confirm import ConfirmScreen
-from carbontui.tui.views.installations import InstallationsView
 
 MakeApp = Callable[..., CarbonApp]
 
@@ -53,10 +52,7 @@ async def test_a_token_minted_by_another_process_is_live_and_revocable(
         minted = await session.require_registry().installation_token(first)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded_keys(app, pilot)
-        await pilot.press("3")
-        view = app.query_one(InstallationsView)
-        await wait_until(pilot, lambda: view.table.total_count > 0)
+        view = await loaded_installations(app, pilot)
         assert view.table.current_row is not None and view.table.current_row.id == first
         await wait_until(pilot, lambda: is_live(row_of(app, first)))
         await pilot.press("x")
@@ -77,10 +73,7 @@ async def test_the_dashboard_notices_tokens_other_processes_mint_and_drop(
     _, second, third = installation_ids(sandbox)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded_keys(app, pilot)
-        await pilot.press("3")
-        view = app.query_one(InstallationsView)
-        await wait_until(pilot, lambda: view.table.total_count > 0)
+        await loaded_installations(app, pilot)
         await wait_until(pilot, lambda: "no token" in row_of(app, second))
         async with other_process(config_path, clock) as session:
             await session.require_registry().installation_token(second)
@@ -104,10 +97,7 @@ async def test_the_demo_and_memory_profiles_write_no_cache_file(
     first, _, _ = installation_ids(sandbox)
     app = make_app(shared_cache=False)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded_keys(app, pilot)
-        await pilot.press("3")
-        view = app.query_one(InstallationsView)
-        await wait_until(pilot, lambda: view.table.total_count > 0)
+        await loaded_installations(app, pilot)
         await pilot.press("t")
         await wait_until(pilot, lambda: is_live(row_of(app, first)))
     assert list(SharedTokenStore().scan()) == []

@@ -17,6 +17,7 @@ from textual.worker import WorkerState
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.offline import PICTURE_TIME, offline_dashboard
 from carbontui.tui.screens.key_create import CreateKeyScreen
+from carbontui.tui.views.installations import InstallationsView
 from carbontui.tui.views.keys import KeysView
 from carbontui.tui.widgets.virtual_table import VirtualTable
 
@@ -152,3 +153,12 @@ def fill_create_form(form: CreateKeyScreen, client_id: str, display_name: str) -
     form.query_one("#create-client-id", Input).value = client_id
     form.query_one("#create-display-name", Input).value = display_name
     form.query_one("#create-permissions", SelectionList).select_all()
+
+
+async def loaded_installations(app: CarbonApp, pilot: Pilot[Any]) -> InstallationsView:
+    """Wait for the Keys tab, switch to Installations and wait until it has rows."""
+    await loaded_keys(app, pilot)
+    await pilot.press("3")
+    view = app.query_one(InstallationsView)
+    await wait_until(pilot, lambda: view.table.total_count > 0)
+    return view
