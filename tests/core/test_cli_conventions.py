@@ -37,6 +37,18 @@ def shell_env(config: Path) -> dict[str, str]:
     }
 
 
+def in_shell(argv: list[str], sandbox: Sandbox) -> subprocess.CompletedProcess[str]:
+    """Run a shell command line with the venv's carbontui and the sandbox's config."""
+    return subprocess.run(
+        argv,
+        env=shell_env(sandbox.config_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 # -- completion -------------------------------------------------------------------------------
 
 
@@ -55,14 +67,7 @@ COMP_WORDS=(carbontui cache ""); COMP_CWORD=2
 _shtab_carbontui carbontui "" cache
 printf 'action:%s\\n' "${COMPREPLY[@]}"
 """
-    done = subprocess.run(
-        ["bash", "-c", script],
-        env=shell_env(sandbox.config_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = in_shell(["bash", "-c", script], sandbox)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("complete ") and lines[0].endswith(" carbontui")
@@ -73,30 +78,22 @@ printf 'action:%s\\n' "${COMPREPLY[@]}"
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
 def test_zsh_completion_loads(sandbox: Sandbox) -> None:
-    done = subprocess.run(
+    done = in_shell(
         ["zsh", "-c", "autoload -U compinit && compinit -u && source <(carbontui completion zsh)"],
-        env=shell_env(sandbox.config_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        sandbox,
     )
     assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
 def test_fish_completion_completes_profiles(sandbox: Sandbox) -> None:
-    done = subprocess.run(
+    done = in_shell(
         [
             "fish",
             "-c",
             "carbontui completion fish | source; complete -C 'carbontui --profile sandbox-p'",
         ],
-        env=shell_env(sandbox.config_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        sandbox,
     )
     assert done.returncode == 0, done.stderr
     assert "sandbox-prod" in done.stdout
