@@ -1,8 +1,15 @@
-"""Run by ``startup.py`` in a fresh interpreter: start an app headless, print when it is ready.
+"""Run by ``startup.py`` in a fresh interpreter: start one app, headless or on its terminal.
 
-``bare``: a Textual app with one label, ready after its first refresh.
-``demo``: ``carbontui --demo`` through the real CLI entry point, ready once the Keys table has
-rows and has been drawn. Prints ``ready`` and exits.
+Usage: ``_startup_child.py {bare,demo,external} {headless,pty} [CONFIG PROFILE]``.
+
+``bare``: a Textual app with one label (:data:`BARE_TEXT`). ``demo``: ``carbontui --demo``
+and ``external``: ``carbontui --config CONFIG --profile PROFILE``, both through the real CLI
+entry point.
+
+``headless``: Textual's headless driver; prints ``ready`` and exits once the app is ready: the
+bare app after its first refresh, carbontui once the Keys table has rows and has been drawn.
+``pty``: the normal driver on the terminal ``startup.py`` gave it, no hooks; it runs until
+killed (``startup.py`` watches the screen).
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 
-os.environ["TEXTUAL_DRIVER"] = "textual.drivers.headless_driver:HeadlessDriver"
+BARE_TEXT = "bare Textual app"
 
 
 def _ready(app: object) -> None:
@@ -18,22 +25,24 @@ def _ready(app: object) -> None:
     app.exit()  # type: ignore[attr-defined]
 
 
-def bare() -> int:
+def bare(headless: bool) -> int:
     from textual.app import App, ComposeResult
     from textual.widgets import Label
 
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
-            yield Label("hello")
+            yield Label(BARE_TEXT)
 
         def on_mount(self) -> None:
-            self.call_after_refresh(_ready, self)
+            if headless:
+                self.call_after_refresh(_ready, self)
 
     Bare().run()
     return 0
 
 
-def demo() -> int:
+def _watch_keys_table() -> None:
+    """Print ``ready`` (and exit) once the Keys table has rows and has been drawn."""
     from textual.app import App
 
     original = App._on_compose
@@ -50,11 +59,29 @@ def demo() -> int:
 
         timer = self.set_interval(0.005, check)
 
-    App._on_compose = watched  # type: ignore[method-assign]
+    App._on_compose = watched  # type: ignore[method-assign,assignment]
+
+
+def carbontui(argv: list[str], headless: bool) -> int:
+    if headless:
+        _watch_keys_table()
     from carbontui.cli import main
 
-    return main(["--demo"])
+    return main(argv)
+
+
+def main(args: list[str]) -> int:
+    mode, kind, *rest = args
+    headless = kind == "headless"
+    if headless:
+        os.environ["TEXTUAL_DRIVER"] = "textual.drivers.headless_driver:HeadlessDriver"
+    if mode == "bare":
+        return bare(headless)
+    if mode == "demo":
+        return carbontui(["--demo"], headless)
+    config, profile = rest
+    return carbontui(["--config", config, "--profile", profile], headless)
 
 
 if __name__ == "__main__":
-    sys.exit({"bare": bare, "demo": demo}[sys.argv[1]]())
+    sys.exit(main(sys.argv[1:]))

@@ -15,7 +15,17 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 #: Benchmark -> (extra arguments, the start of every line it must print).
 EXPECTED = {
-    "startup": ([], ["startup demo to first data:", "import dashboard (no demo):"]),
+    "startup": (
+        [],
+        [
+            "startup demo to first key row, headless:",
+            "startup external server to first key row, headless:",
+            "startup demo to first key row, pty 120x40:",
+            "startup external server to first key row, pty 120x40:",
+            "external server start, token requests each (empty token cache):",
+            "import dashboard (no demo):",
+        ],
+    ),
     "bulk": (
         [],
         [
