@@ -186,8 +186,10 @@ class ProfileSession:
     def _build_registry(self) -> RegistryClient:
         settings = self.profile.registry
         assert settings is not None
-        key = settings.load_private_key().reveal()
-        signer = AppJwtSigner(settings.app_id, key, self.clock)
+        # The file is read now (its fingerprint keys the shared cache); the key is parsed at
+        # the first signature, so opening a profile loads neither cryptography nor PyJWT.
+        key = settings.load_private_key(check=False).reveal()
+        signer = AppJwtSigner(settings.app_id, key, self.clock, parse_now=False)
         self._share("registry", settings.api_url, settings.app_id, secret_fingerprint(key))
         send = Sender(
             self._http("registry", settings.api_url, {API_VERSION_HEADER: settings.api_version}),

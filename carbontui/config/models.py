@@ -44,15 +44,16 @@ class RegistrySettings:
     app_id: str
     private_key_file: Path
 
-    def load_private_key(self) -> Secret:
+    def load_private_key(self, *, check: bool = True) -> Secret:
         """The PEM text of the app's RSA or EC private key.
 
         ``ConfigError`` if the file is unreadable, not a PEM private key, encrypted, or of
-        another key type. Read on demand, never at load time.
+        another key type. Read on demand, never at load time. ``check=False`` reads the file
+        without parsing the key (see ``config.keys.read_private_key``).
         """
         from carbontui.config.keys import read_private_key
 
-        return read_private_key(self.private_key_file)
+        return read_private_key(self.private_key_file, check=check)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,7 +23,8 @@ from carbontui.config import ConfigError, CredentialsStore, SecretSource, load_c
 def test_import_does_not_pull_in_textual_or_httpx() -> None:
     code = (
         "import sys, carbontui.config\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx', 'rich'))\n"
+        "bad = sorted(m for m, module in sys.modules.items()\n"
+        "             if module is not None and m.split('.')[0] in ('textual', 'httpx', 'rich'))\n"
         "print(','.join(bad))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

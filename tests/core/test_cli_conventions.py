@@ -239,8 +239,8 @@ def test_a_dashboard_start_imports_no_subcommand() -> None:
         "import sys\n"
         "import carbontui.cli as cli\n"
         "cli.dashboard_parser().parse_args(['--demo', '-p', 'hml', '--read-only'])\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('carbontui.commands', 'httpx', "
-        "'jwt', 'carbontui.api'))))\n"
+        "print(sorted(m for m, module in sys.modules.items() if module is not None and "
+        "m.startswith(('carbontui.commands', 'httpx', 'jwt', 'carbontui.api'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
