@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import httpx
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -22,7 +21,7 @@ from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TabbedContent, TextArea
+from textual.widgets import Footer, Static, TabbedContent
 
 from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
@@ -32,20 +31,20 @@ from carbontui.history import ActionHistory
 from carbontui.preferences import Preferences
 from carbontui.sanitize import neutralize
 from carbontui.transport import RetryPolicy
-from carbontui.tui.actions import binding, help_rows
-from carbontui.tui.command_mode import parse as parse_command
+from carbontui.tui.actions import binding
 from carbontui.tui.crash import CrashReportingApp
-from carbontui.tui.create_key import create_key
-from carbontui.tui.palette import dashboard_commands
-from carbontui.tui.screens.command_prompt import CommandPrompt
-from carbontui.tui.screens.help import HelpScreen
 from carbontui.tui.services import Services
-from carbontui.tui.tabs import TABS, Dashboard
+from carbontui.tui.tabs import TABS, Dashboard, new_view
 from carbontui.tui.views.polling import PollingView
-from carbontui.tui.views.profiles import ProfilesView
 from carbontui.tui.widgets.context_header import ContextHeader
 from carbontui.tui.widgets.virtual_table import VirtualTable
 from carbontui.tui.write_gate import DashboardWrites
+
+if TYPE_CHECKING:
+    import httpx
+
+# What only a key press, a dialog or another tab needs is imported where it is used, so a
+# start imports what the first screen shows and no more (see ``tabs``).
 
 __all__ = ["TABS", "CarbonApp", "Dashboard"]
 
@@ -150,8 +149,9 @@ class CarbonApp(CrashReportingApp):
     def action_interrupt(self) -> None:
         """``ctrl+c``, on every screen: copy the selected text if there is some, else quit."""
         focused = self.focused
-        if isinstance(focused, Input | TextArea) and focused.selected_text:
-            focused.action_copy()
+        copy = getattr(focused, "action_copy", None)
+        if copy is not None and getattr(focused, "selected_text", None):
+            copy()  # an Input or a TextArea with a selection
         elif self.screen.get_selected_text():
             self.screen.action_copy_text()
         else:
@@ -200,7 +200,7 @@ class CarbonApp(CrashReportingApp):
             self.notify(str(exc), title="Cannot open profile", severity="error", timeout=15)
             message = Text.assemble(("Cannot open profile: ", "bold"), neutralize(str(exc)))
             await main.mount(Static(message, classes="panel error"))
-            await main.mount(ProfilesView(self.services, id="profiles-view"))
+            await main.mount(new_view("profiles", self.services))
             self._update_header()
             return
         await main.mount(Dashboard(self.services, initial=self._tab))
@@ -300,6 +300,9 @@ class CarbonApp(CrashReportingApp):
 
     def action_help(self) -> None:
         """Every action and its keys (the keymap applied), the active tab's first."""
+        from carbontui.tui.actions import help_rows
+        from carbontui.tui.screens.help import HelpScreen
+
         label = next((label for pane, label, _ in TABS if pane == self._tab), "")
         rows = help_rows(self.services.config.keymap)
         first = f"{self._tab.capitalize()} tab"  # the place its actions are listed under
@@ -307,6 +310,7 @@ class CarbonApp(CrashReportingApp):
 
     def action_command(self) -> None:
         """``:`` command mode: a prompt at the bottom; see ``command_mode``."""
+        from carbontui.tui.screens.command_prompt import CommandPrompt
 
         def run(line: str | None) -> None:
             if line is not None:
@@ -316,6 +320,8 @@ class CarbonApp(CrashReportingApp):
 
     def run_command_line(self, line: str) -> None:
         """Do what a ``:`` command line says, or say why it cannot."""
+        from carbontui.tui.command_mode import parse as parse_command
+
         command = parse_command(line, list(self.services.config.profiles))
         if isinstance(command, str):
             self.notify(command, severity="warning")
@@ -363,18 +369,24 @@ class CarbonApp(CrashReportingApp):
             self.notify(str(exc), title="Config not reloaded", severity="error")
             return
         self.set_keymap(dict(self.services.config.keymap))
+        from carbontui.tui.views.profiles import ProfilesView
+
         for view in self.query(ProfilesView):
             view.refresh_rows()
 
     @work(exclusive=True, group="create-key")
     async def action_create_key(self) -> None:
         """Create a key: form, one request, then the one-time secret view."""
+        from carbontui.tui.create_key import create_key
+
         await create_key(self)
 
     # -- command palette ----------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Keys" panel would be a second help entry beside ours (and misses most).
+        from carbontui.tui.palette import dashboard_commands
+
         for command in super().get_system_commands(screen):
             if command.title != "Keys":
                 yield command

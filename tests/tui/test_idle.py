@@ -131,7 +131,11 @@ async def test_hidden_or_covered_views_do_not_tick(make_app: MakeApp, clock: Man
     async with app.run_test(size=SIZE) as pilot:
         keys = app.query_one(KeysView)
         await wait_until(pilot, lambda: keys.table.total_count > 0 and keys.last_success)
+        await pilot.press("2")  # the Identity tab is composed on its first visit
+        await wait_until(pilot, lambda: bool(app.query(IdentityView)))
         identity = app.query_one(IdentityView)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: app.query_one("#tabs").active == "keys")
         ticked: list[str] = []
         identity.on_tick = lambda now: ticked.append("identity")  # type: ignore[method-assign]
         keys.on_tick = lambda now: ticked.append("keys")  # type: ignore[method-assign]
