@@ -145,7 +145,9 @@ class ProfileSession:
     def _http(
         self, service: str, base_url: str, headers: dict[str, str] | None = None
     ) -> httpx.AsyncClient:
-        verify = tls_context(str(self.profile.ca_bundle) if self.profile.ca_bundle else None)
+        # A given transport (the demo's in-process sandbox, tests) makes its own connections.
+        ca_bundle = str(self.profile.ca_bundle) if self.profile.ca_bundle else None
+        verify = tls_context(ca_bundle) if self._transport is None else True
         timeout = httpx.Timeout(self.profile.timeout, connect=min(5.0, self.profile.timeout))
         client = httpx.AsyncClient(
             base_url=base_url,

@@ -9,20 +9,21 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from carbontui.sandbox.app import create_app
     from carbontui.sandbox.config_out import write_config
     from carbontui.sandbox.options import SandboxOptions
-    from carbontui.sandbox.server import SandboxServer, create_app
+    from carbontui.sandbox.server import SandboxServer
     from carbontui.sandbox.state import SandboxState
 
 __all__ = ["SandboxOptions", "SandboxServer", "SandboxState", "create_app", "write_config"]
 
-# Starlette and uvicorn load only when a server is actually wanted: `carbontui --help`, the
-# headless commands and a normal dashboard start never pay for them.
+# Starlette loads only when a sandbox is wanted, uvicorn only when one is served on a port:
+# `carbontui --help`, the headless commands and a normal dashboard start pay for neither.
 _HOMES = {
     "SandboxOptions": "carbontui.sandbox.options",
     "SandboxServer": "carbontui.sandbox.server",
     "SandboxState": "carbontui.sandbox.state",
-    "create_app": "carbontui.sandbox.server",
+    "create_app": "carbontui.sandbox.app",
     "write_config": "carbontui.sandbox.config_out",
 }
 

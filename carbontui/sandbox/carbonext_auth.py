@@ -6,13 +6,13 @@ import hmac
 from typing import Any
 from urllib.parse import parse_qsl
 
-import jwt
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from carbontui.sandbox.errors import OAuthError
 from carbontui.sandbox.ids import random_uuid4
+from carbontui.sandbox.jws import sign_rs256, verify_rs256
 from carbontui.sandbox.keys import key_id, rsa_jwk
 from carbontui.sandbox.records import Application, CarbonextToken
 from carbontui.sandbox.requests_util import base_url, basic_credentials, bearer_token, sandbox
@@ -126,7 +126,7 @@ async def keycloak_token(request: Request) -> JSONResponse:
         "email_verified": False,
     }
     public = state.realm_key.public_key()
-    token = jwt.encode(claims, state.realm_key, algorithm="RS256", headers={"kid": key_id(public)})
+    token = sign_rs256(claims, state.realm_key, key_id(public))
     state.carbonext_tokens["jti:" + claims["jti"]] = CarbonextToken(
         app.client_id, app.id, tuple(roles), scope, claims["exp"]
     )
@@ -143,14 +143,8 @@ async def keycloak_token(request: Request) -> JSONResponse:
 
 def verify_keycloak_jwt(state: SandboxState, token: str) -> CarbonextToken | None:
     """The grant behind a realm JWT if its signature and ``exp`` check out, else None."""
-    try:
-        claims = jwt.decode(
-            token,
-            state.realm_key.public_key(),
-            algorithms=["RS256"],
-            options={"verify_exp": False, "verify_aud": False, "verify_iat": False},
-        )
-    except jwt.PyJWTError:
+    claims = verify_rs256(token, state.realm_key.public_key())
+    if claims is None:
         return None
     exp = claims.get("exp")
     if not isinstance(exp, int | float) or exp <= state.now():

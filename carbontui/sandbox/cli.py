@@ -43,6 +43,11 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C, SIGINT or SIGTERM; returns the exit code."""
+    from carbontui.sandbox.keys import prefetch_rsa_keys
+
+    # A served sandbox gets fresh keys (never the demo's published ones), made on another
+    # core while the server imports (OpenSSL drops the GIL).
+    prefetch_rsa_keys()
     from carbontui.sandbox.config_out import check_target, reusable_app_key, write_config
     from carbontui.sandbox.server import SandboxServer, known_routes
 

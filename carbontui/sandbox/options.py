@@ -30,6 +30,8 @@ class SandboxOptions:
     #: The Registry app's private key; None makes a new one. ``--config-out`` passes the key
     #: it wrote before, so a restarted sandbox accepts the JWTs of clients that loaded it.
     app_key: rsa.RSAPrivateKey | None = field(default=None, repr=False, compare=False)
+    #: The realm's token-signing key; None makes a new one (in the background).
+    realm_key: rsa.RSAPrivateKey | None = field(default=None, repr=False, compare=False)
     #: Opaque tokens drawn from a generator seeded with ``seed`` instead of the OS: the same
     #: run gives the same tokens (pictures and snapshots only; never for a served sandbox).
     repeatable_tokens: bool = False

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -38,6 +37,8 @@ def _check_version(request: Request) -> SandboxState:
 
 def _verify_app_jwt(request: Request) -> tuple[SandboxState, RegistryApp]:
     """Check version header, then the app JWT: signature, ``iss``, ``iat`` and ``exp``."""
+    import jwt  # here, not at import: a dashboard start never needs it (see ``jws``)
+
     state = _check_version(request)
     token = bearer_token(request)
     if token is None:

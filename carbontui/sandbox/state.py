@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import secrets
+from concurrent.futures import Future
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -82,8 +83,11 @@ class SandboxState:
         self.applications_by_id = {a.id: a for a in self.applications}
         self.applications_by_client_id = {a.client_id: a for a in self.applications}
         self.app_private_key: rsa.RSAPrivateKey = options.app_key or new_rsa_key()
-        # Not needed until the first token is issued: made in the background meanwhile.
-        self._realm_key = rsa_key_future()
+        if options.realm_key is not None:
+            self._realm_key: Future[rsa.RSAPrivateKey] = Future()
+            self._realm_key.set_result(options.realm_key)
+        else:  # not needed until the first token is issued: made in the background meanwhile
+            self._realm_key = rsa_key_future()
         default_app = RegistryApp(
             seed_data.REGISTRY_APP_ID,
             seed_data.REGISTRY_APP_NAME_ID,

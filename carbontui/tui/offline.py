@@ -2,9 +2,9 @@
 
 A dashboard wired to an in-process sandbox at a fixed URL and a frozen clock, for the tests
 (``tests/tui``, ``tests/security``), the snapshot tests and ``scripts/screenshots.py``. Nothing
-that ``carbontui`` runs imports it: not the dashboard, and not ``--demo`` either, which starts the
-real sandbox server on loopback (``launch.demo_environment``). This variant exists so pictures
-never contain an ephemeral port or a temporary path. It stays in the package only because
+that ``carbontui`` runs imports it: ``--demo`` has its own in-process sandbox
+(``launch.demo_environment``), with the real clock and fresh data. This variant freezes time and
+seeds, so pictures never change between runs. It stays in the package only because
 ``scripts/screenshots.py`` imports it from there.
 """
 

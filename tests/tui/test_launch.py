@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import json
+import subprocess
+import sys
 from pathlib import Path
 
+import httpx
+import jwt
 import pytest
 from tui_testlib import SIZE, screen_text, wait_until
 
+from carbontui.api.session import ProfileSession
+from carbontui.auth.cache import TokenCache
 from carbontui.cli import main
 from carbontui.config import load_config
-from carbontui.launch import demo_environment, warm_tls_context
+from carbontui.launch import DEMO_URL, demo_environment, warm_tls_context
+from carbontui.sandbox.demo import REALM_KEY, demo_key
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.views.keys import KeysView
 from carbontui.tui.widgets.context_header import ContextHeader
@@ -40,20 +46,37 @@ def test_malformed_config_is_one_clear_error(
     assert "Traceback" not in err
 
 
-def test_demo_environment_serves_both_profiles(capsys: pytest.CaptureFixture[str]) -> None:
-    with demo_environment() as path:
-        config = load_config(path)
+async def test_demo_environment_serves_both_profiles_in_process() -> None:
+    with demo_environment() as demo:
+        config = load_config(demo.config)
         assert set(config.profiles) == {"sandbox-hml", "sandbox-prod"}
         assert config.profile("sandbox-prod").is_prod
-        assert main(["--config", str(path), "keys", "list", "--json"]) == 0
-        keys = json.loads(capsys.readouterr().out)
-        assert {"cbx_b2b_sandbox_hml", "cbx_b2b_sandbox_prod"} <= {k["clientId"] for k in keys}
-    assert not path.exists()  # the throw-away config is gone with the sandbox
+        assert config.profile("sandbox-hml").carbonext.api_url.startswith(DEMO_URL)  # type: ignore[union-attr]
+        for name in config.profiles:
+            profile = config.profile(name)
+            async with ProfileSession(
+                profile, cache=TokenCache(), transport=demo.transport
+            ) as session:
+                keys = await session.require_carbonext().list_all()
+                assert {"cbx_b2b_sandbox_hml", "cbx_b2b_sandbox_prod"} <= {
+                    k.client_id for k in keys
+                }
+        # hml's (Keycloak) token is an RS256 JWT that PyJWT checks against the demo realm key.
+        async with ProfileSession(
+            config.profile("sandbox-hml"), cache=TokenCache(), transport=demo.transport
+        ) as session:
+            token = await session.require_carbonext().token()
+        public = demo_key(REALM_KEY).public_key()
+        claims = jwt.decode(token.value, public, algorithms=["RS256"], audience="account")
+        assert claims["azp"] == "cbx_b2b_sandbox_hml"
+    assert not demo.config.exists()  # the throw-away config is gone with the sandbox
 
 
-async def test_demo_dashboard_uses_the_real_http_path() -> None:
-    with demo_environment() as path:
-        app = CarbonApp(load_config(path), profile="sandbox-hml", demo=True)
+async def test_demo_dashboard_talks_to_the_in_process_sandbox() -> None:
+    with demo_environment() as demo:
+        app = CarbonApp(
+            load_config(demo.config), profile="sandbox-hml", demo=True, transport=demo.transport
+        )
         async with app.run_test(size=SIZE) as pilot:
             view = app.query_one(KeysView)
             await wait_until(pilot, lambda: view.table.total_count == 25)
@@ -62,19 +85,42 @@ async def test_demo_dashboard_uses_the_real_http_path() -> None:
             assert "demo sandbox" in screen_text(app)
 
 
-def test_demo_client_signs_with_the_key_the_sandbox_generated(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+async def test_demo_client_signs_with_the_key_the_sandbox_holds(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import cryptography.hazmat.primitives.serialization as serialization
 
     def no_parse(*args: object, **kwargs: object) -> object:
         raise AssertionError("the demo app key was parsed again")
 
-    with demo_environment() as path:
+    with demo_environment() as demo:
         monkeypatch.setattr(serialization, "load_pem_private_key", no_parse)
-        # The Registry app JWT is signed with the handed-over key and accepted by the sandbox.
-        assert main(["--config", str(path), "installations", "list", "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 12
+        profile = load_config(demo.config).profile("sandbox-hml")
+        async with ProfileSession(profile, cache=TokenCache(), transport=demo.transport) as session:
+            # The Registry app JWT is signed with the handed-over key and accepted.
+            installations = await session.require_registry().list_all()
+    assert len(installations) == 12
+
+
+def test_a_demo_start_neither_serves_nor_generates_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from carbontui.sandbox import keys
+
+    def no_keygen(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a demo start generated an RSA key")
+
+    monkeypatch.setattr(keys, "_generate", no_keygen)
+    with demo_environment() as demo:
+        assert isinstance(demo.transport, httpx.ASGITransport)
+    code = (
+        "import sys\n"
+        "from carbontui.launch import demo_environment\n"
+        "with demo_environment() as demo: pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'uvicorn', 'jwt'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
 
 
 def test_tls_warm_up_fills_the_shared_context() -> None:
@@ -100,9 +146,6 @@ def test_tls_warm_up_leaves_a_bad_ca_bundle_to_the_session(
 
 
 def test_cli_and_dashboard_imports_leave_the_sandbox_server_out() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys\n"
         "import carbontui.cli as cli\n"
