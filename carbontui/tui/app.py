@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static, TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
@@ -37,6 +37,7 @@ from carbontui.tui.services import Services
 from carbontui.tui.tabs import TABS, Dashboard, new_view
 from carbontui.tui.views.polling import PollingView
 from carbontui.tui.widgets.context_header import ContextHeader
+from carbontui.tui.widgets.footer import KeyFooter
 from carbontui.tui.widgets.virtual_table import VirtualTable
 from carbontui.tui.write_gate import DashboardWrites
 
@@ -166,7 +167,7 @@ class CarbonApp(CrashReportingApp):
     def compose(self) -> ComposeResult:
         yield ContextHeader()
         yield Vertical(id="main")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.apply_keymap()

@@ -59,3 +59,19 @@ def test_a_bad_key_is_still_refused_every_time(parses: list[bytes]) -> None:
         with pytest.raises(PrivateKeyError):
             AppJwtSigner("42", "-----BEGIN PRIVATE KEY-----\nnope\n", lambda: 0.0)
     assert len(parses) == 2  # failures are not cached
+
+
+def test_a_lazy_signer_parses_at_its_first_signature(parses: list[bytes], rsa_pem: bytes) -> None:
+    signer = AppJwtSigner("42", rsa_pem.decode(), time.time, parse_now=False)
+    assert parses == [] and "?" in repr(signer)
+    token = signer.sign()
+    signer.sign()
+    assert parses == [rsa_pem] and signer.algorithm == "RS256"
+    public = load_pem_private_key(rsa_pem, None).public_key()
+    assert jwt.decode(token.value, public, algorithms=["RS256"])["iss"] == "42"
+
+
+def test_a_lazy_signer_refuses_a_bad_key_when_it_signs() -> None:
+    signer = AppJwtSigner("42", "-----BEGIN PRIVATE KEY-----\nnope\n", lambda: 0.0, parse_now=False)
+    with pytest.raises(PrivateKeyError, match="not a valid PEM private key"):
+        signer.sign()
