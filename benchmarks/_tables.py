@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -15,9 +15,10 @@ from carbontui.api.models import ApplicationSummary
 from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 
 SIZE = (120, 40)
+T = TypeVar("T")
 
 
-class PaintedVirtualTable(VirtualTable[ApplicationSummary]):
+class PaintedVirtualTable(VirtualTable[T]):
     """A VirtualTable that notes when it last drew a line."""
 
     painted = 0.0
@@ -37,7 +38,7 @@ class PaintedDataTable(DataTable[str]):
         return super().render_line(y)
 
 
-def keys_table() -> PaintedVirtualTable:
+def keys_table() -> PaintedVirtualTable[ApplicationSummary]:
     """The Keys tab's columns, as the dashboard defines them."""
     return PaintedVirtualTable(
         [
@@ -51,14 +52,16 @@ def keys_table() -> PaintedVirtualTable:
 
 
 class TableApp(App[None]):
-    """One table filling the screen."""
+    """One table filling the screen (or several, sharing it)."""
 
-    def __init__(self, table: PaintedVirtualTable | PaintedDataTable) -> None:
+    def __init__(self, table: VirtualTable[Any] | PaintedDataTable, *more: VirtualTable[Any]):
         super().__init__()
         self.table = table
+        self.more = more
 
     def compose(self) -> ComposeResult:
         yield self.table
+        yield from self.more
 
 
 async def until_painted(pilot: Pilot[Any], table: Any, since: float, limit: float = 120) -> float:

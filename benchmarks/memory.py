@@ -1,5 +1,6 @@
-"""Memory: peak RSS of a process holding 100 000 keys in a painted VirtualTable (then also
-100 000 installations), against a process that only imports Textual.
+"""Memory: peak RSS of a process holding 100 000 keys in the Keys tab's painted table (then
+also 100 000 installations, as the Installations tab holds them, in that tab's table), against
+a process that only imports Textual.
 
 Each is measured in its own fresh interpreter (``ru_maxrss``); the sandbox serving the rows
 runs in a third process so its memory is not counted.

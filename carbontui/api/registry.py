@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from carbontui.api.models import Installation, InstallationPage, Organization
+from carbontui.api.models import (
+    Installation,
+    InstallationPage,
+    InstallationRow,
+    InstallationRowPage,
+    Organization,
+    Pagination,
+)
 from carbontui.api.paging import DEFAULT_CONCURRENCY, Progress, gather_pages, plan_pages
 from carbontui.auth.registry import RegistryAuth, RevokeStatus
 from carbontui.auth.token import Token
@@ -16,6 +23,23 @@ from carbontui.transport import Sender
 INSTALLATIONS = "/app/installations"
 
 T = TypeVar("T")
+R = TypeVar("R", bound="_Row", covariant=True)
+P = TypeVar("P", bound="_Page[Any]")
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class _Page(Protocol[R]):
+    """A decoded page of ``GET /app/installations``, whatever its rows are read as."""
+
+    @property
+    def installations(self) -> tuple[R, ...]: ...
+
+    @property
+    def pagination(self) -> Pagination: ...
 
 
 class RegistryClient:
@@ -73,24 +97,41 @@ class RegistryClient:
 
     async def list_page(self, page: int = 0, limit: int = 100) -> InstallationPage:
         """One page of installations, as the server numbers request pages."""
+        return await self._page(InstallationPage, page, limit)
+
+    async def list_all(
+        self, *, limit: int = 100, on_progress: Progress | None = None
+    ) -> list[Installation]:
+        """Every installation, whole (organization, permission map, URLs, times)."""
+        return await self._every(InstallationPage, limit, on_progress)
+
+    async def list_rows(
+        self, *, limit: int = 100, on_progress: Progress | None = None
+    ) -> list[InstallationRow]:
+        """Every installation as a slim list row (the dashboard's table), read straight from
+        the bytes; ``installation(id)`` reads the rest of one."""
+        return await self._every(InstallationRowPage, limit, on_progress)
+
+    async def _page(self, model: type[P], page: int, limit: int) -> P:
         return await self._get(
             INSTALLATIONS,
-            InstallationPage,
+            model,
             endpoint=f"GET {INSTALLATIONS}",
             auth=self.auth.jwt_auth,
             params={"limit": limit, "page": page},
         )
 
-    async def list_all(
-        self, *, limit: int = 100, on_progress: Progress | None = None
-    ) -> list[Installation]:
-        """Every installation: the first pages in turn, the rest concurrently (bounded).
+    async def _every(
+        self, model: type[_Page[R]], limit: int, on_progress: Progress | None
+    ) -> list[R]:
+        """Every page read as ``model``: the first pages in turn, the rest concurrently
+        (bounded); rows deduplicated by id, the first sighting kept.
 
         The doc asks for ``page=0`` yet answers ``currentPage: 1``, so whether request pages
         start at 0 or 1 is unclear. Asking for page 0 and then page 1 settles it: if both
         answers report the same ``currentPage`` the server clamps 0 to 1 and counts from 1.
         """
-        first = await self.list_page(0, limit)
+        first = await self._page(model, 0, limit)
         rows = len(first.installations)
         count = plan_pages(
             first.pagination.page_count,
@@ -101,7 +142,7 @@ class RegistryClient:
         pages = [first]
         numbers: range = range(0)
         if count > 1 and rows:
-            second = await self.list_page(1, limit)
+            second = await self._page(model, 1, limit)
             if second.pagination.current_page != first.pagination.current_page:
                 pages.append(second)
                 numbers = range(2, count)
@@ -111,7 +152,7 @@ class RegistryClient:
         total = min(total, count * limit)  # a row count is a claim too
         loaded = 0
 
-        def progressed(_: int, page: InstallationPage) -> None:
+        def progressed(_: int, page: _Page[R]) -> None:
             nonlocal loaded
             loaded += len(page.installations)
             if on_progress is not None:
@@ -120,13 +161,13 @@ class RegistryClient:
         for page in pages:
             progressed(0, page)
         pages += await gather_pages(
-            lambda n: self.list_page(n, limit),
+            lambda n: self._page(model, n, limit),
             numbers,
             concurrency=self.concurrency,
             on_page=progressed,
             is_last=lambda page: not page.installations,
         )
-        seen: dict[str, Installation] = {}
+        seen: dict[str, R] = {}
         for page in pages:
             for item in page.installations:
                 seen.setdefault(item.id, item)

@@ -91,10 +91,15 @@ async def test_installation_permission_map_uses_the_matrix_marks(make_app: MakeA
         assert item is not None
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, InstallationDetailScreen))
-        grid = app.screen.query_one("#permission-grid", DataTable)
-        await wait_until(pilot, lambda: grid.row_count == len(item.permissions))
+        screen = app.screen
+        assert isinstance(screen, InstallationDetailScreen)
+        await wait_until(pilot, lambda: screen.installation is not None)
+        assert screen.installation is not None and screen.installation.id == item.id
+        permissions = screen.installation.permissions
+        grid = screen.query_one("#permission-grid", DataTable)
+        await wait_until(pilot, lambda: grid.row_count == len(permissions))
         cells = [str(grid.get_row_at(i)[3]) for i in range(grid.row_count)]
-        writes = sum(1 for level in item.permissions.values() if level.upper() == "WRITE")
+        writes = sum(1 for level in permissions.values() if level.upper() == "WRITE")
         assert cells.count("W") == writes and writes > 0
 
 

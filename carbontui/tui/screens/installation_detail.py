@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.table import Table
@@ -12,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
-from carbontui.api.models import Installation, Organization
+from carbontui.api.models import Installation, InstallationRow, Organization
 from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
@@ -34,7 +35,9 @@ def organization_fields(org: Organization) -> Table:
 
 
 class InstallationDetailScreen(DetailScreen):
-    """Organization details (refreshed with the installation's token when it may read them)."""
+    """Reads the whole installation when it opens (the list holds slim rows), then shows its
+    organization (refreshed with the installation's token when it may read it) and the app's
+    permission map there."""
 
     CSS_PATH = dialog_css("installation_detail.tcss")
     #: Below 100 columns the permission grid goes under the organization, not beside it.
@@ -45,30 +48,68 @@ class InstallationDetailScreen(DetailScreen):
         Binding("l", "read_live", "Read live", id="installation.read_live")
     ]
 
-    def __init__(self, services: Services, installation: Installation) -> None:
+    def __init__(self, services: Services, row: InstallationRow) -> None:
         super().__init__(services)
-        self.installation = installation
+        self.row = row
+        #: The whole installation once read (None until then, or when reading it failed).
+        self.installation: Installation | None = None
+        self._loaded = asyncio.Event()
 
     def compose(self) -> ComposeResult:
-        item = self.installation
+        row = self.row
         with VerticalScroll(classes="dialog wide"):
-            yield Label(literal(f"Installation  {item.id}"), classes="dialog-title")
+            yield Label(literal(f"Installation  {row.id}"), classes="dialog-title")
             with Horizontal(classes="detail-columns"):
-                yield Static(
-                    organization_fields(item.organization), id="org-fields", classes="panel"
-                )
+                # What the list row has, until the whole installation arrives.
+                facts: list[tuple[str, object]] = [
+                    ("name", row.organization.full_name),
+                    ("type", row.organization.type),
+                    ("country", row.organization.country_code),
+                ]
+                yield Static(field_grid(facts), id="org-fields", classes="panel")
                 yield DataTable(id="permission-grid", cursor_type="row", zebra_stripes=True)
-            yield Label(
-                literal(f"app {item.app_name_id or '-'} ({item.app_id or '-'})"), classes="muted"
-            )
-            yield Label("", id="org-status", classes="muted")
+            yield Label(literal(f"app {row.app_name_id or '-'}"), id="app-line", classes="muted")
+            yield Label("loading the installation…", id="org-status", classes="muted")
             yield Label("esc back · l read the organization live", classes="muted")
 
     def on_mount(self) -> None:
+        self.query_one("#permission-grid", DataTable).add_columns("RESOURCE", *ACCESS_LEVELS)
+        self.load_installation()
+
+    @work(exclusive=True, group="installation")
+    async def load_installation(self) -> None:
+        """Read the whole installation, then fill the screen; a failure stays on it."""
+        try:
+            self.installation = await self._read_installation()
+        finally:
+            self._loaded.set()  # read live waits for this, whatever the outcome
+        if self.installation is not None:
+            self._show(self.installation)
+
+    async def _read_installation(self) -> Installation | None:
+        """``GET /app/installations/{id}``; None (and the reason on screen) when it fails."""
+        status = self.query_one("#org-status", Label)
+        registry = self.services.registry
+        if registry is None:
+            status.update("this profile has no CarbonRegistry section")
+            return None
+        try:
+            return await registry.installation(self.row.id)
+        except CarbontuiError as exc:
+            status.update(
+                Text.assemble(("could not load the installation: ", "bold red"), literal(exc))
+            )
+            return None
+
+    def _show(self, item: Installation) -> None:
+        """Fill the screen from the whole installation."""
+        self.query_one("#org-fields", Static).update(organization_fields(item.organization))
+        self.query_one("#app-line", Label).update(
+            literal(f"app {item.app_name_id or '-'} ({item.app_id or '-'})")
+        )
         grid = self.query_one("#permission-grid", DataTable)
-        grid.add_columns("RESOURCE", *ACCESS_LEVELS)
         # The permission matrix's marks: W (and red) where the app may write, ● elsewhere.
-        for resource, level in sorted(self.installation.permissions.items()):
+        for resource, level in sorted(item.permissions.items()):
             cells: list[Text] = [
                 mark(column.lower(), level.upper() == column) for column in ACCESS_LEVELS
             ]
@@ -76,7 +117,7 @@ class InstallationDetailScreen(DetailScreen):
                 cells[-1] = literal(f"{level}?")
             grid.add_row(literal(resource.removeprefix("organization_")), *cells)
         status = self.query_one("#org-status", Label)
-        if not self.installation.permissions.get(ORG_INFO):
+        if not item.permissions.get(ORG_INFO):
             status.update(
                 "the app may not read organization_info here; showing the installation's copy"
             )
@@ -91,7 +132,7 @@ class InstallationDetailScreen(DetailScreen):
         registry = self.services.registry
         if registry is None:
             return None
-        token = registry.cached_installation_token(self.installation.id)
+        token = registry.cached_installation_token(self.row.id)
         if token is None:
             return None
         left = token.seconds_left(self.services.clock())
@@ -99,14 +140,22 @@ class InstallationDetailScreen(DetailScreen):
 
     @work(exclusive=True, group="read-live")
     async def action_read_live(self) -> None:
-        """Read the organization live; minting a token for it is a write like any other."""
-        if not self.installation.permissions.get(ORG_INFO):
+        """Read the organization live; minting a token for it is a write like any other.
+
+        Pressed while the installation is still being read, it waits for it first.
+        """
+        await self._loaded.wait()
+        item = self.installation
+        if item is None:
+            self.notify("the installation could not be read", severity="warning")
+            return
+        if not item.permissions.get(ORG_INFO):
             self.notify("this installation may not read organization_info", severity="warning")
             return
         if self._live_token() is not None:
-            await self._read_organization()
+            await self._read_organization(item)
             return
-        name = self.installation.organization.full_name or self.installation.id
+        name = item.organization.full_name or item.id
         registry = self.services.registry
         if registry is None:
             return
@@ -114,7 +163,7 @@ class InstallationDetailScreen(DetailScreen):
         try:
             minted = await app.writes.mint(
                 registry,
-                self.installation.id,
+                item.id,
                 question=f"Mint an installation token for {name} to read it live?",
                 purpose="to read the organization live",
             )
@@ -124,14 +173,15 @@ class InstallationDetailScreen(DetailScreen):
             )
             return
         if minted is not None:
-            await self._read_organization()
+            await self._read_organization(item)
 
     @work(exclusive=True)
     async def load_organization(self) -> None:
         """``GET /app/organizations/{id}`` with this installation's (cached) token."""
-        await self._read_organization()
+        if self.installation is not None:
+            await self._read_organization(self.installation)
 
-    async def _read_organization(self) -> str | None:
+    async def _read_organization(self, item: Installation) -> str | None:
         """Read and show the organization; returns the error message, if any."""
         status = self.query_one("#org-status", Label)
         registry = self.services.registry
@@ -139,9 +189,7 @@ class InstallationDetailScreen(DetailScreen):
             return "this profile has no CarbonRegistry section"
         status.update("loading organization…")
         try:
-            org = await registry.organization(
-                self.installation.id, self.installation.organization.id
-            )
+            org = await registry.organization(item.id, item.organization.id)
         except CarbontuiError as exc:
             status.update(
                 Text.assemble(("could not load the organization: ", "bold red"), literal(exc))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, TypeVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from carbontui.api.models import Installation
+from carbontui.api.models import InstallationRow
 from carbontui.api.registry import RegistryClient
+from carbontui.auth.token import Token
 from carbontui.errors import CarbontuiError
 from carbontui.tui.app_access import carbon_app
 from carbontui.tui.formatting import duration, token_status
@@ -28,6 +28,56 @@ REVOKE_MESSAGES = {
     RevokeOutcome.ALREADY_INVALID: "the token was already invalid (expired or revoked)",
     RevokeOutcome.UNCONFIRMED: "the server did not confirm the revoke",
 }
+
+
+def installations_table(
+    token_of: Callable[[str], Token | None],
+    clock: Callable[[], float],
+) -> VirtualTable[InstallationRow]:
+    """The Installations tab's table of list rows (also what the memory benchmark fills);
+    ``token_of(id)`` is the token held for an installation (the TOKEN column), ``clock`` the
+    time its countdown counts from."""
+
+    def token_order(item: InstallationRow) -> float:
+        """Sort key of the TOKEN column: soonest expiry first, no token last."""
+        token = token_of(item.id)
+        if token is None or token.expires_at is None:
+            return float("inf")
+        return token.expires_at
+
+    return VirtualTable(
+        [
+            Column("ORGANIZATION", lambda i: i.organization.full_name or "-", min_width=12),
+            Column("COUNTRY", lambda i: i.organization.country_code or "-", width=7, priority=1),
+            Column("TYPE", lambda i: i.organization.type or "-", min_width=8),
+            # Every row of one app repeats its name: the first column to go.
+            Column("APP NAME", lambda i: i.app_name_id or "-", min_width=12, priority=3),
+            Column("INSTALLATION ID", lambda i: i.id, width=36, min_width=36, priority=1),
+            Column(
+                "TOKEN",
+                lambda i: token_status(token_of(i.id), clock()),
+                width=12,
+                min_width=12,
+                live=True,
+                sort_key=token_order,
+            ),
+        ],
+        key=lambda i: i.id,
+        search_text=lambda i: " ".join(
+            filter(
+                None,
+                [
+                    i.organization.full_name,
+                    i.organization.country_code,
+                    i.organization.type,
+                    i.app_name_id,
+                    i.id,
+                ],
+            )
+        ),
+        noun="installations",
+        id="installations-table",
+    )
 
 
 class InstallationsView(TableView):
@@ -47,55 +97,13 @@ class InstallationsView(TableView):
 
     def compose(self) -> ComposeResult:
         yield self.filter_box()
-        yield VirtualTable(
-            [
-                Column("ORGANIZATION", lambda i: i.organization.full_name or "-", min_width=12),
-                Column(
-                    "COUNTRY", lambda i: i.organization.country_code or "-", width=7, priority=1
-                ),
-                Column("TYPE", lambda i: i.organization.type or "-", min_width=8),
-                # Every row of one app repeats its name: the first column to go.
-                Column("APP NAME", lambda i: i.app_name_id or "-", min_width=12, priority=3),
-                Column("INSTALLATION ID", lambda i: i.id, width=36, min_width=36, priority=1),
-                Column(
-                    "TOKEN",
-                    self._token_cell,
-                    width=12,
-                    min_width=12,
-                    live=True,
-                    sort_key=self._token_order,
-                ),
-            ],
-            key=lambda i: i.id,
-            search_text=lambda i: " ".join(
-                filter(
-                    None,
-                    [
-                        i.organization.full_name,
-                        i.organization.country_code,
-                        i.organization.type,
-                        i.app_name_id,
-                        i.id,
-                    ],
-                )
-            ),
-            noun="installations",
-            id="installations-table",
-        )
+        yield installations_table(self._token, lambda: self.services.clock())
         yield StatusLine()
 
-    def _token_cell(self, item: Installation) -> Text:
+    def _token(self, installation_id: str) -> Token | None:
+        """The installation token held in this process, if any (no network)."""
         registry = self.services.registry
-        token = registry.cached_installation_token(item.id) if registry else None
-        return token_status(token, self.services.clock())
-
-    def _token_order(self, item: Installation) -> float:
-        """Sort key of the TOKEN column: soonest expiry first, no token last."""
-        registry = self.services.registry
-        token = registry.cached_installation_token(item.id) if registry else None
-        if token is None:
-            return float("inf")
-        return token.expires_at if token.expires_at is not None else float("inf")
+        return registry.cached_installation_token(installation_id) if registry else None
 
     def organization_name(self, installation_id: str) -> str | None:
         """The organization of a listed installation (None when not listed or not loaded)."""
@@ -107,7 +115,7 @@ class InstallationsView(TableView):
             return
 
         await self.fill(
-            registry.list_all(on_progress=self.report_progress), f" of app {registry.app_id}"
+            registry.list_rows(on_progress=self.report_progress), f" of app {registry.app_id}"
         )
         self._names = {
             item.id: item.organization.full_name
@@ -122,7 +130,7 @@ class InstallationsView(TableView):
     def _open(self, event: VirtualTable.RowSelected) -> None:
         from carbontui.tui.screens.installation_detail import InstallationDetailScreen
 
-        assert isinstance(event.row, Installation)
+        assert isinstance(event.row, InstallationRow)
         self.app.push_screen(InstallationDetailScreen(self.services, event.row))
 
     def action_mint(self) -> None:
@@ -136,7 +144,7 @@ class InstallationsView(TableView):
             self.revoke(item)
 
     @work(group="token-actions")
-    async def mint(self, item: Installation) -> None:
+    async def mint(self, item: InstallationRow) -> None:
         """Ask for confirmation where needed, then mint (``usecases.installation_tokens``)."""
         name = item.organization.full_name
         writes = carbon_app(self).writes
@@ -151,7 +159,7 @@ class InstallationsView(TableView):
             self.app.notify(f"token for {name} minted; expires in {left}")
 
     @work(group="token-actions")
-    async def revoke(self, item: Installation) -> None:
+    async def revoke(self, item: InstallationRow) -> None:
         """Confirm, then revoke the held token once (never retried, never a fresh one)."""
         writes = carbon_app(self).writes
         question = f"Revoke the token of {item.organization.full_name}?"
