@@ -88,8 +88,10 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         return _error(exc)
     profile = resolve_profile_name(getattr(args, "profile", None))
     with contextlib.suppress(ConfigError):  # an unknown profile is reported by the app
-        ca_bundle = config.profile(profile).ca_bundle
-        warm_tls_context(str(ca_bundle) if ca_bundle else None)
+        selected = config.profile(profile)
+        if selected.needs_ca_store:
+            ca_bundle = selected.ca_bundle
+            warm_tls_context(str(ca_bundle) if ca_bundle else None)
     return _run_app(args, config, profile)
 
 

@@ -38,4 +38,4 @@ def _reset_process_state() -> Iterator[None]:
     yield
     redaction.forget_all_secrets()
     keys._parsed.clear()
-    session.tls_context.cache_clear()
+    session.forget_tls_contexts()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import ssl
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -33,14 +34,32 @@ SERVICES = ("carbonext", "registry")
 T = TypeVar("T")
 
 
-@functools.cache
+_tls_contexts: dict[str | None, ssl.SSLContext] = {}
+_tls_lock = threading.Lock()
+
+
 def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
     """A verifying TLS context, built once per CA bundle and shared by every client.
 
     The public CA store (certifi, as httpx uses by default) is always trusted; ``ca_bundle``
     adds a profile's own CAs (a corporate proxy, say) to it. Loading the store takes tens of
-    milliseconds; doing it per client slowed every start.
+    milliseconds, so it is built once, and a caller that arrives while another thread (the
+    start-up warm-up) is building it waits for that one instead of building a second.
     """
+    with _tls_lock:
+        context = _tls_contexts.get(ca_bundle)
+        if context is None:
+            context = _tls_contexts[ca_bundle] = _new_tls_context(ca_bundle)
+        return context
+
+
+def forget_tls_contexts() -> None:
+    """Drop every built context (tests: a CA bundle file that changed)."""
+    with _tls_lock:
+        _tls_contexts.clear()
+
+
+def _new_tls_context(ca_bundle: str | None) -> ssl.SSLContext:
     context = httpx.create_ssl_context()
     if ca_bundle is not None:
         try:
@@ -53,6 +72,16 @@ def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
                 f"ca_bundle {ca_bundle}: cannot load CA certificates ({reason})"
             ) from None
     return context
+
+
+@functools.cache
+def no_tls_context() -> ssl.SSLContext:
+    """For a profile without ``https`` endpoints: verifying, but trusting no CA at all.
+
+    Its clients never open TLS, so they skip loading the CA store; should one ever be asked
+    to (an ``https`` URL it was not built for), the handshake fails instead of going unchecked.
+    """
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # hostname checks and CERT_REQUIRED
 
 
 def resolve_client_secret(profile: Profile) -> Secret:
@@ -146,8 +175,10 @@ class ProfileSession:
         self, service: str, base_url: str, headers: dict[str, str] | None = None
     ) -> httpx.AsyncClient:
         # A given transport (the demo's in-process sandbox, tests) makes its own connections.
-        ca_bundle = str(self.profile.ca_bundle) if self.profile.ca_bundle else None
-        verify = tls_context(ca_bundle) if self._transport is None else True
+        verify: ssl.SSLContext | bool = True
+        if self._transport is None:
+            ca_bundle = str(self.profile.ca_bundle) if self.profile.ca_bundle else None
+            verify = tls_context(ca_bundle) if self.profile.needs_ca_store else no_tls_context()
         timeout = httpx.Timeout(self.profile.timeout, connect=min(5.0, self.profile.timeout))
         client = httpx.AsyncClient(
             base_url=base_url,

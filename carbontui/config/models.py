@@ -78,6 +78,18 @@ class Profile:
         """Production profiles get a distinct look and confirmations for destructive actions."""
         return self.environment in PROD_ENVIRONMENTS
 
+    @property
+    def needs_ca_store(self) -> bool:
+        """Some endpoint is ``https``, or a ``ca_bundle`` is set (checked even if unused)."""
+        if self.ca_bundle is not None:
+            return True
+        urls = [self.carbonext.api_url, self.carbonext.token_url] if self.carbonext else []
+        if self.carbonext and self.carbonext.userinfo_url:
+            urls.append(self.carbonext.userinfo_url)
+        if self.registry:
+            urls.append(self.registry.api_url)
+        return any(not url.lower().startswith("http://") for url in urls)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Config:

@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Static, TabbedContent, Tabs
 
 from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
@@ -51,6 +51,8 @@ __all__ = ["TABS", "CarbonApp", "Dashboard"]
 
 #: Seconds between looks at the shared token cache (a directory listing and a few stats).
 TOKEN_SYNC_INTERVAL = 2.0
+#: Refreshes a tab switch waits for the tabs to finish mounting, at most.
+SETTLE_ATTEMPTS = 100
 
 
 class CarbonApp(CrashReportingApp):
@@ -166,7 +168,10 @@ class CarbonApp(CrashReportingApp):
 
     def compose(self) -> ComposeResult:
         yield ContextHeader()
-        yield Vertical(id="main")
+        # The first profile's views are composed with the screen, so the whole first frame is
+        # styled and laid out once (mounting them afterwards restyled every widget again).
+        with Vertical(id="main"):
+            yield from self._open(self._initial_profile)
         yield KeyFooter()
 
     async def on_mount(self) -> None:
@@ -174,7 +179,7 @@ class CarbonApp(CrashReportingApp):
         self.query_one(ContextHeader).demo = self._demo
         if self.services.token_store is not None:
             self.set_interval(TOKEN_SYNC_INTERVAL, self.sync_tokens)
-        await self.open_profile(self._initial_profile)
+        self._opened()
 
     def sync_tokens(self) -> None:
         """Take in tokens other carbontui processes minted, renewed or dropped.
@@ -195,18 +200,26 @@ class CarbonApp(CrashReportingApp):
         if old is not None:
             await old.aclose()
             self.services.session = None
+        await main.mount_all(self._open(name))
+        self._opened()
+
+    def _open(self, name: str | None) -> list[Widget]:
+        """Open profile ``name``: its dashboard, or why it cannot be opened and the profiles."""
         try:
             session = self.services.open(name)
         except (ConfigError, CarbontuiError) as exc:
             self.notify(str(exc), title="Cannot open profile", severity="error", timeout=15)
             message = Text.assemble(("Cannot open profile: ", "bold"), neutralize(str(exc)))
-            await main.mount(Static(message, classes="panel error"))
-            await main.mount(new_view("profiles", self.services))
-            self._update_header()
-            return
-        await main.mount(Dashboard(self.services, initial=self._tab))
+            return [Static(message, classes="panel error"), new_view("profiles", self.services)]
         self._apply_theme(session.profile.name)
+        return [Dashboard(self.services, initial=self._tab)]
+
+    def _opened(self) -> None:
+        """Once the widgets of ``_open`` are mounted: header, focus, identity."""
         self._update_header()
+        session = self.services.session
+        if session is None:
+            return
         self._focus_active()
         self.load_identity()
         self.log.info(f"opened profile {session.profile.name}")
@@ -257,13 +270,19 @@ class CarbonApp(CrashReportingApp):
 
     # -- navigation ---------------------------------------------------------------------------
 
-    def action_show_tab(self, pane_id: str) -> None:
+    def action_show_tab(self, pane_id: str, attempt: int = 0) -> None:
         """Switch to a tab by id."""
         self._tab = pane_id
         tabs = self.query(TabbedContent)
-        if tabs:
-            tabs.first().active = pane_id
-            self._focus_active()
+        if not tabs:
+            return
+        if not tabs.first().query_one(Tabs).active and attempt < SETTLE_ATTEMPTS:
+            # Pressed while the tab bar is still mounting: its own first activation would
+            # undo the switch, so it waits for that.
+            self.call_after_refresh(self.action_show_tab, pane_id, attempt + 1)
+            return
+        tabs.first().active = pane_id
+        self._focus_active()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
@@ -283,11 +302,19 @@ class CarbonApp(CrashReportingApp):
         return pane.children[0] if pane.children else None
 
     def _focus_active(self) -> None:
-        view = self.active_view()
-        if view is not None:
-            tables = view.query(VirtualTable)
+        """After the next refresh, focus the table of the tab active *then*.
+
+        Looked up when it runs: focusing a tab that was left meanwhile (a key pressed during
+        the start) would switch back to it.
+        """
+
+        def focus() -> None:
+            view = self.active_view()
+            tables = view.query(VirtualTable) if view is not None else None
             if tables:
-                self.call_after_refresh(tables.first().focus)
+                tables.first().focus()
+
+        self.call_after_refresh(focus)
 
     @work(exclusive=True, group="switch-profile")
     async def switch_profile(self, name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,7 @@ from carbontui.auth.cache import TokenCache
 from carbontui.cli import main
 from carbontui.config import load_config
 from carbontui.launch import DEMO_URL, demo_environment, warm_tls_context
+from carbontui.sandbox import create_app, write_config
 from carbontui.sandbox.demo import REALM_KEY, demo_key
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.views.keys import KeysView
@@ -123,15 +125,63 @@ def test_a_demo_start_neither_serves_nor_generates_keys(
     assert done.stdout == "[]\n"
 
 
-def test_tls_warm_up_fills_the_shared_context() -> None:
+def test_tls_warm_up_fills_the_shared_context(monkeypatch: pytest.MonkeyPatch) -> None:
     import certifi
 
-    from carbontui.api.session import tls_context
+    from carbontui.api import session
 
+    built: list[str | None] = []
+    real = session._new_tls_context
+
+    def counting(ca_bundle: str | None) -> object:
+        built.append(ca_bundle)
+        return real(ca_bundle)
+
+    monkeypatch.setattr(session, "_new_tls_context", counting)
     warm_tls_context(certifi.where()).join()
-    hits = tls_context.cache_info().hits
-    tls_context(certifi.where())
-    assert tls_context.cache_info().hits == hits + 1
+    context = session.tls_context(certifi.where())
+    assert session.tls_context(certifi.where()) is context
+    assert built == [certifi.where()]  # built once, by the warm-up
+
+
+def test_a_caller_waits_for_the_warm_up_instead_of_building_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from carbontui.api import session
+
+    started, release = threading.Event(), threading.Event()
+    built: list[str | None] = []
+    real = session._new_tls_context
+
+    def slow(ca_bundle: str | None) -> object:
+        built.append(ca_bundle)
+        started.set()
+        release.wait(30)
+        return real(ca_bundle)
+
+    monkeypatch.setattr(session, "_new_tls_context", slow)
+    warm = warm_tls_context(None)
+    assert started.wait(30)
+    threading.Timer(0.2, release.set).start()
+    context = session.tls_context(None)  # arrives while the warm-up builds
+    warm.join()
+    assert built == [None] and session.tls_context(None) is context
+
+
+def test_a_plain_http_profile_never_loads_the_ca_store(tmp_path: Path) -> None:
+    from carbontui.api import session
+
+    config = load_config(write_config(tmp_path / "cfg", "http://127.0.0.1:9", create_app()))
+    profile = config.profile("sandbox-hml")
+    assert not profile.needs_ca_store
+    session.ProfileSession(profile, cache=TokenCache())
+    assert session._tls_contexts == {}
+    https = replace(profile, registry=replace(profile.registry, api_url="https://x.test"))  # type: ignore[type-var]
+    assert https.needs_ca_store
+    session.ProfileSession(https, cache=TokenCache())
+    assert list(session._tls_contexts) == [None]
 
 
 def test_tls_warm_up_leaves_a_bad_ca_bundle_to_the_session(

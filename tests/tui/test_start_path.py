@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.widget import Widget
+from textual.widgets import TabbedContent
 from tui_testlib import SIZE, loaded_keys, wait_until
 
 from carbontui.tui.app import CarbonApp
@@ -65,3 +66,15 @@ async def test_a_burst_of_binding_changes_rebuilds_the_footer_once(make_app: Mak
         app.screen.refresh_bindings()
         await wait_until(pilot, lambda: len(rebuilt) == 2)
         assert "Help" in " ".join(str(key.description) for key in footer.query("FooterKey"))  # type: ignore[attr-defined]
+
+
+async def test_a_tab_switch_right_at_the_start_stays(make_app: MakeApp) -> None:
+    # The first tab's table is focused after the first refresh; were that focus decided when
+    # it was scheduled, it would land on the Keys table after the switch and switch back.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await wait_until(pilot, lambda: app.focused is app.query_one("#profiles-table"))
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert app.query_one("#tabs", TabbedContent).active == "profiles"
