@@ -14,6 +14,9 @@ headless then pty, round after round); each figure is the median of 7 (1 with ``
   ``cbx_b2b_`` client id before any row: matching the bytes ``cbx_b2b_`` would time the header.
 - external: ``carbontui --config CONFIG --profile sandbox-hml`` against a sandbox in its own
   process (started once, before the runs), through the real CLI entry point.
+- floor (headless only): the bare app that also imports httpx and fetches a token and the first
+  keys page from that sandbox, showing one client id: what any client of these APIs pays, so
+  the distance between it and carbontui is carbontui's own.
 
 Each child gets an empty ``CARBONTUI_CACHE_DIR`` and ``CARBONTUI_STATE_DIR`` of its own, so
 every external start is a cold start: no token in the shared on-disk token cache, a fresh token
@@ -47,7 +50,7 @@ from _startup_child import BARE_TEXT
 
 CHILD = Path(__file__).with_name("_startup_child.py")
 PROFILE = "sandbox-hml"  # written by `carbontui sandbox --config-out`
-MODES = ("bare", "demo", "external")
+MODES = ("bare", "floor", "demo", "external")
 KINDS = ("headless", "pty")
 DASHBOARD_IMPORTS = (
     "import carbontui.cli as c; c.dashboard_parser(); import carbontui.launch, carbontui.tui.app"
@@ -112,7 +115,7 @@ def time_headless(argv: list[str], env: dict[str, str]) -> float:
 def time_start(mode: str, kind: str, env: dict[str, str], sandbox: Sandbox | None) -> float:
     """One cold start of ``mode`` (bare, demo, external) ``kind`` (headless, pty), in seconds."""
     argv = [sys.executable, str(CHILD), mode, kind]
-    if mode == "external":
+    if mode in ("floor", "external"):
         assert sandbox is not None
         argv += [str(sandbox.config), PROFILE]
     with cold(env) as run_env:
@@ -138,11 +141,15 @@ def startup_rounds(
 ) -> tuple[dict[tuple[str, str], list[float]], list[int]]:
     """Seconds of each run per (mode, kind), interleaved; and the token requests per external
     start."""
-    times: dict[tuple[str, str], list[float]] = {(m, k): [] for k in kinds for m in modes}
+    times: dict[tuple[str, str], list[float]] = {
+        (m, k): [] for k in kinds for m in modes if m != "floor" or k == "headless"
+    }
     tokens: list[int] = []
     for round_ in range(runs + warm):
         for kind in kinds:
             for mode in modes:
+                if mode == "floor" and kind != "headless":
+                    continue  # the floor is a reference, measured headless only
                 before = token_requests(sandbox) if sandbox and mode == "external" else 0
                 elapsed = time_start(mode, kind, env, sandbox)
                 if sandbox and mode == "external":
@@ -168,6 +175,13 @@ def main() -> None:
             times, tokens = startup_rounds(cached, runs, sandbox, MODES, KINDS, warm)
         for kind, where in (("headless", "headless"), ("pty", f"pty {_pty.COLS}x{_pty.ROWS}")):
             bare = statistics.median(times["bare", kind])
+            if kind == "headless":
+                _common.figure(
+                    "floor: bare app + httpx, token and first page, headless",
+                    statistics.median(times["floor", kind]),
+                    "s",
+                    baseline=bare,
+                )
             for mode, what in (("demo", "demo"), ("external", "external server")):
                 _common.figure(
                     f"startup {what} to first key row, {where}",
