@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widgets import TabbedContent, TabPane
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from carbontui.config import ConfigError
 from carbontui.errors import CarbontuiError
@@ -156,7 +156,12 @@ class PollingView(Vertical):
             self.poll()
 
     def _polling(self) -> bool:
-        return any(w.group == "poll" and w.is_running for w in self.workers_of_self())
+        # A poll just started is still pending until the loop runs it; a second tick before
+        # then must not start another (exclusive: it would cancel the first).
+        return any(
+            w.group == "poll" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.workers_of_self()
+        )
 
     def workers_of_self(self) -> list[Worker[None]]:
         """Workers started by this view."""
