@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING
 
 from carbontui.errors import ReadOnlyError
 from carbontui.history import ActionHistory
-from carbontui.tui.screens.confirm import ConfirmScreen
 from carbontui.tui.services import Services
-from carbontui.usecases import installation_tokens
 from carbontui.usecases.gate import ActionLog, GatedWrites, NotConfirmedError, WriteGate
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from carbontui.api.registry import RegistryClient
+    from carbontui.usecases import installation_tokens
 
 
 class DashboardWrites:
@@ -57,6 +56,8 @@ class DashboardWrites:
 
     async def ask_confirmation(self, question: str, type_to_confirm: str | None) -> bool:
         """The gate's ``confirm``: a modal; on prod the profile name must be typed."""
+        from carbontui.tui.screens.confirm import ConfirmScreen
+
         if type_to_confirm:
             screen = ConfirmScreen(
                 question, confirm_label="Confirm", type_to_confirm=type_to_confirm
@@ -97,6 +98,8 @@ class DashboardWrites:
         ``None`` when the profile is read-only (the user is told) or the user said no; any
         other failure is raised for the caller to show where it belongs.
         """
+        from carbontui.usecases import installation_tokens
+
         try:
             return await installation_tokens.mint(
                 registry, installation_id, self.gated(), question=question, purpose=purpose
@@ -115,6 +118,8 @@ class DashboardWrites:
         ``None`` when refused (read-only, or no token held: the user is told) or declined;
         any other failure is raised for the caller to show.
         """
+        from carbontui.usecases import installation_tokens
+
         try:
             return await installation_tokens.revoke(
                 registry, installation_id, self.gated(), question=question, always_ask=True

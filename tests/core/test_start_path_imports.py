@@ -41,6 +41,8 @@ NOT_AT_START = (
     "carbontui.tui.screens.help",
     "carbontui.tui.screens.command_prompt",
     "carbontui.usecases.rotate_key",
+    "carbontui.usecases.installation_tokens",
+    "carbontui.tui.screens.confirm",
     "textual.widgets._text_area",
 )
 
