@@ -19,27 +19,6 @@ from carbontui.tui.widgets.virtual_table import Column, VirtualTable
 CLIENT_ID_PREFIX = "cbx_b2b_"
 
 
-def keys_table() -> VirtualTable[ApplicationSummary]:
-    """The Keys tab's table of list rows (also what the memory benchmark fills)."""
-    return VirtualTable(
-        [
-            Column(
-                "CLIENT ID",
-                lambda k: k.client_id,
-                min_width=16,
-                short=lambda k: k.client_id.removeprefix(CLIENT_ID_PREFIX),
-                short_label=f"CLIENT ID ({CLIENT_ID_PREFIX}…)",
-            ),
-            Column("DISPLAY NAME", lambda k: k.display_name or "", min_width=12),
-            Column("ID", lambda k: k.id, width=36, min_width=36, priority=2),
-        ],
-        key=lambda k: k.id,
-        search_text=lambda k: f"{k.client_id} {k.display_name or ''} {k.id}",
-        noun="keys",
-        id="keys-table",
-    )
-
-
 class KeysView(TableView):
     """The Keys tab."""
 
@@ -76,3 +55,24 @@ class KeysView(TableView):
     def action_create(self) -> None:
         """Open the create form (blocked on read-only profiles)."""
         carbon_app(self).action_create_key()
+
+
+def keys_table() -> VirtualTable[ApplicationSummary]:
+    """The Keys tab's table of list rows (also what the memory benchmark fills)."""
+    return VirtualTable(
+        [
+            Column(
+                "CLIENT ID",
+                lambda k: k.client_id,
+                min_width=16,
+                short=lambda k: k.client_id.removeprefix(CLIENT_ID_PREFIX),
+                short_label=f"CLIENT ID ({CLIENT_ID_PREFIX}…)",
+            ),
+            Column("DISPLAY NAME", lambda k: k.display_name or "", min_width=12),
+            Column("ID", lambda k: k.id, width=36, min_width=36, priority=2),
+        ],
+        key=lambda k: k.id,
+        search_text=lambda k: f"{k.client_id} {k.display_name or ''} {k.id}",
+        noun="keys",
+        id="keys-table",
+    )
