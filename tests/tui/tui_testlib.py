@@ -104,9 +104,12 @@ async def settle(pilot: Pilot[Any], *, limit: float = 60.0) -> None:
             break
     app.clear_notifications()
     # Tables under a modal repaint on their next tick; do it now so the picture is settled.
+    # A blinking cursor would be drawn or not by timing alone: hold it on, as at a key press.
     for screen in app.screen_stack:
         for table in screen.query(VirtualTable):
             table.refresh()
+        for box in screen.query(Input):
+            box.cursor_blink = False
     await pilot.pause()
 
 
