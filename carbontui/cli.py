@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -155,9 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(args)
     if args.command is None:
-        from carbontui.launch import run_dashboard
+        # The dashboard's start allocates heavily (imports, widgets) and frees little: the
+        # cyclic collector is paused until the app resumes it (``CarbonApp.on_mount``), and
+        # never left off once the dashboard is done.
+        gc.disable()
+        try:
+            from carbontui.launch import run_dashboard
 
-        return run_dashboard(args)
+            return run_dashboard(args)
+        finally:
+            gc.enable()
     return run_command(args)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
+import pytest
 from textual.widget import Widget
 from textual.widgets import TabbedContent
 from tui_testlib import SIZE, loaded_keys, wait_until
 
+from carbontui.cli import main
 from carbontui.tui.app import CarbonApp
 from carbontui.tui.views.identity import IdentityView
 from carbontui.tui.views.installations import InstallationsView
@@ -78,3 +81,26 @@ async def test_a_tab_switch_right_at_the_start_stays(make_app: MakeApp) -> None:
         for _ in range(5):
             await pilot.pause(0.05)
         assert app.query_one("#tabs", TabbedContent).active == "profiles"
+
+
+def test_only_a_dashboard_start_pauses_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    during: list[bool] = []
+    monkeypatch.setattr(CarbonApp, "run", lambda app: during.append(gc.isenabled()))
+    assert main(["--demo"]) == 0
+    assert during == [False] and gc.isenabled()  # paused for the start, never left off
+    paused: list[None] = []
+    monkeypatch.setattr(gc, "disable", lambda: paused.append(None))
+    assert main(["completion", "bash"]) == 0
+    assert paused == []
+
+
+async def test_the_app_resumes_a_paused_collector(make_app: MakeApp) -> None:
+    app = make_app()
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded_keys(app, pilot)
+            await wait_until(pilot, gc.isenabled)
+    finally:
+        gc.enable()
+        gc.unfreeze()
