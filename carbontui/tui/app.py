@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent, Tabs
+from textual.widgets import Static, TabbedContent
 
 from carbontui.auth.shared_store import SharedTokenStore
 from carbontui.clock import Clock, system_clock
@@ -54,8 +54,6 @@ __all__ = ["TABS", "CarbonApp", "Dashboard"]
 TOKEN_SYNC_INTERVAL = 2.0
 #: Seconds after mounting that the cyclic garbage collector stays paused (see ``resume_gc``).
 STARTUP_GC_PAUSE = 2.0
-#: Refreshes a tab switch waits for the tabs to finish mounting, at most.
-SETTLE_ATTEMPTS = 100
 
 
 def resume_gc() -> None:
@@ -285,19 +283,13 @@ class CarbonApp(CrashReportingApp):
 
     # -- navigation ---------------------------------------------------------------------------
 
-    def action_show_tab(self, pane_id: str, attempt: int = 0) -> None:
+    def action_show_tab(self, pane_id: str) -> None:
         """Switch to a tab by id."""
         self._tab = pane_id
         tabs = self.query(TabbedContent)
-        if not tabs:
-            return
-        if not tabs.first().query_one(Tabs).active and attempt < SETTLE_ATTEMPTS:
-            # Pressed while the tab bar is still mounting: its own first activation would
-            # undo the switch, so it waits for that.
-            self.call_after_refresh(self.action_show_tab, pane_id, attempt + 1)
-            return
-        tabs.first().active = pane_id
-        self._focus_active()
+        if tabs:
+            tabs.first().active = pane_id
+            self._focus_active()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
