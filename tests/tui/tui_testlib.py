@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input, SelectionList
 from textual.worker import WorkerState
 
@@ -128,6 +129,11 @@ async def wait_until(
         await pilot.pause(0.05)
 
 
+def composed(view: Widget) -> bool:
+    """``view`` has its table: a view is in the DOM a moment before its children are."""
+    return bool(view.query(VirtualTable))
+
+
 def screen_text(app: CarbonApp) -> str:
     """Everything currently drawn, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
@@ -136,7 +142,8 @@ def screen_text(app: CarbonApp) -> str:
 async def loaded_keys(app: CarbonApp, pilot: Pilot[Any]) -> KeysView:
     """Wait until the Keys tab has rows and its table has focus."""
     view = app.query_one(KeysView)
-    await wait_until(pilot, lambda: view.table.total_count > 0 and app.focused is view.table)
+    await wait_until(pilot, lambda: composed(view) and view.table.total_count > 0)
+    await wait_until(pilot, lambda: app.focused is view.table)
     return view
 
 
@@ -162,6 +169,7 @@ async def loaded_installations(app: CarbonApp, pilot: Pilot[Any]) -> Installatio
     """Wait for the Keys tab, switch to Installations and wait until it has rows."""
     await loaded_keys(app, pilot)
     await pilot.press("3")
+    await wait_until(pilot, lambda: bool(app.query(InstallationsView)))
     view = app.query_one(InstallationsView)
-    await wait_until(pilot, lambda: view.table.total_count > 0)
+    await wait_until(pilot, lambda: composed(view) and view.table.total_count > 0)
     return view

@@ -115,7 +115,9 @@ class PollingView(Vertical):
         the status line keeps counting ("updated N ago", "retrying in N s"), nothing else runs.
         """
         self.ticks += 1
-        if self.is_gone or not self._on_shown_tab():
+        # Before its mount (a tab activated while its view composes) there is nothing to draw
+        # yet; the view's own first tick follows its mount.
+        if self.is_gone or not self.is_mounted or not self._on_shown_tab():
             return
         now = self.services.clock()
         self._show_time(now)
