@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from faults_testlib import KINDS, NoSleep, Sandbox
 from test_ambiguous_create import with_timeout
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 from carbontui.clock import Clock, ManualClock, system_clock
@@ -52,9 +53,18 @@ def make_app(box: Sandbox, tmp_path: Path) -> Callable[..., CarbonApp]:
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 45) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
-    while not condition():
+    while not holds(condition):
         assert loop.time() < deadline, "condition not reached while the app was running"
         await pilot.pause(0.05)
+
+
+def holds(condition: Callable[[], bool]) -> bool:
+    """``condition()``; False while what it looks at is not composed yet (a tab's view is in
+    the DOM a moment before its children)."""
+    try:
+        return condition()
+    except NoMatches:
+        return False
 
 
 def record_notifications(app: CarbonApp) -> None:
@@ -78,8 +88,9 @@ def problems(app: CarbonApp, view: TableView) -> list[str]:
 async def loaded(app: CarbonApp, pilot: Pilot[Any], tab: str) -> TableView:
     view_class, _, key = TABS[tab]
     await pilot.press(key)
+    await wait_until(pilot, lambda: app.query_one(view_class).table.total_count > 0)
     view = app.query_one(view_class)
-    await wait_until(pilot, lambda: view.table.total_count > 0 and view.last_success is not None)
+    await wait_until(pilot, lambda: view.last_success is not None)
     return view
 
 

@@ -30,6 +30,7 @@ from hostile_testlib import (
     secret_forms,
     token_answer,
 )
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 from carbontui.config import load_config
@@ -61,11 +62,18 @@ def screen_text(app: CarbonApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def _holds(condition: Callable[[], bool]) -> bool:
+    try:
+        return condition()
+    except NoMatches:  # a tab's view is in the DOM a moment before its children
+        return False
+
+
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 45.0) -> None:
     """Let the app run until ``condition`` holds; fail after ``limit`` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
-    while not condition():
+    while not _holds(condition):
         assert pilot.app.is_running, "the dashboard exited"
         if loop.time() > deadline:
             shown = screen_text(pilot.app)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, SelectionList
@@ -117,16 +118,27 @@ async def settle(pilot: Pilot[Any], *, limit: float = 60.0) -> None:
 async def wait_until(
     pilot: Pilot[Any], condition: Callable[[], bool], *, limit: float = 45.0
 ) -> None:
-    """Let the app run until ``condition`` holds (fails the test after ``limit`` seconds)."""
+    """Let the app run until ``condition`` holds (fails the test after ``limit`` seconds).
+
+    A condition that looks for a widget not composed yet (``NoMatches``: a tab's view is in
+    the DOM a moment before its children) does not hold yet.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
-    while not condition():
+    while not _holds(condition):
         if loop.time() > deadline:
             raise AssertionError(
                 "condition not reached while the app was running; the screen shows:\n"
                 + screen_text(pilot.app)  # type: ignore[arg-type]
             )
         await pilot.pause(0.05)
+
+
+def _holds(condition: Callable[[], bool]) -> bool:
+    try:
+        return condition()
+    except NoMatches:
+        return False
 
 
 def composed(view: Widget) -> bool:
