@@ -69,6 +69,25 @@ def test_the_dashboard_modules_leave_other_tabs_dialogs_and_subcommands_out() ->
     assert run(code) == []
 
 
+def test_the_full_cli_parser_and_the_dashboard_leave_the_sandbox_server_out() -> None:
+    code = (
+        "import carbontui.cli as cli\n"
+        "cli.build_parser()\n"
+        "import carbontui.launch, carbontui.tui.app\n"
+        "print(json.dumps(loaded('starlette', 'uvicorn')))\n"
+    )
+    assert run(code) == []
+
+
+def test_a_demo_environment_loads_no_server_and_no_pyjwt() -> None:
+    code = (
+        "from carbontui.launch import demo_environment\n"
+        "with demo_environment() as demo: pass\n"
+        "print(json.dumps(loaded('uvicorn', 'jwt')))\n"
+    )
+    assert run(code) == []
+
+
 def test_httpx_loads_without_its_command_line_client() -> None:
     code = (
         "import carbontui, httpx\n"

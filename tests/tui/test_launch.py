@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -115,14 +113,6 @@ def test_a_demo_start_neither_serves_nor_generates_keys(
     monkeypatch.setattr(keys, "_generate", no_keygen)
     with demo_environment() as demo:
         assert isinstance(demo.transport, httpx.ASGITransport)
-    code = (
-        "import sys\n"
-        "from carbontui.launch import demo_environment\n"
-        "with demo_environment() as demo: pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'uvicorn', 'jwt'}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "[]\n"
 
 
 def test_tls_warm_up_fills_the_shared_context(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,15 +183,3 @@ def test_tls_warm_up_leaves_a_bad_ca_bundle_to_the_session(
     monkeypatch.setattr(threading, "excepthook", escaped.append)
     warm_tls_context(str(tmp_path / "missing.pem")).join()
     assert escaped == []
-
-
-def test_cli_and_dashboard_imports_leave_the_sandbox_server_out() -> None:
-    code = (
-        "import sys\n"
-        "import carbontui.cli as cli\n"
-        "cli.build_parser()\n"
-        "import carbontui.launch, carbontui.tui.app\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'starlette', 'uvicorn'}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "[]\n"
